@@ -1,0 +1,172 @@
+//! Reading a fal pricing-API response as it comes:
+//! `{"prices":[{"endpoint_id","unit_price","unit","currency"}],"next_cursor":..,"has_more":..}`.
+//!
+//! The unit strings it can map become billing rules; ambiguous ones ("units", "credits",
+//! "5 seconds", empty...) and $0 prices become "price unknown" with the reason, never $0.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use super::catalog::{Billing, Catalog, Domain, Kind, LineRule, Model, OptionSpec, Price, Quantity};
+use super::money::parse_decimal;
+use super::Error;
+
+/// Where imported prices say they come from.
+pub const FAL_PRICING_API: &str = "https://api.fal.ai/v1/models/pricing";
+
+/// What a unit string maps to.
+enum Unit {
+    PerOutput(&'static str, Kind),
+    Megapixels,
+    Seconds { per: u32 },
+    PerThousand(&'static str, Kind, u32),
+    ComputeSeconds,
+}
+
+fn map_unit(unit: &str) -> Result<Unit, String> {
+    let u = unit.trim().to_ascii_lowercase();
+    Ok(match u.as_str() {
+        "image" | "images" => Unit::PerOutput("image", Kind::Image),
+        "video" | "videos" => Unit::PerOutput("video", Kind::Video),
+        "audio" | "audios" => Unit::PerOutput("audio file", Kind::Audio),
+        "request" | "requests" | "generation" | "generations" => Unit::PerOutput("request", Kind::Other),
+        "megapixel" | "megapixels" => Unit::Megapixels,
+        "second" | "seconds" | "video second" | "video seconds" => Unit::Seconds { per: 1 },
+        "minute" | "minutes" => Unit::Seconds { per: 60 },
+        "1000 characters" | "1k characters" => Unit::PerThousand("chars", Kind::Audio, 1000),
+        "1000 tokens" | "1k tokens" => Unit::PerThousand("tokens", Kind::Other, 1000),
+        "1m tokens" | "1000000 tokens" => Unit::PerThousand("tokens", Kind::Other, 1_000_000),
+        "compute second" | "compute seconds" | "gpu second" | "gpu seconds" => Unit::ComputeSeconds,
+        "" => return Err("the pricing API gives no unit".to_string()),
+        "processed megapixels" => {
+            return Err("\"processed megapixels\" does not say which images (input, output) count".to_string())
+        }
+        "units" | "unit" | "credits" | "credit" => {
+            return Err(format!("the unit {:?} does not say what is counted", unit.trim()))
+        }
+        other => return Err(format!("the unit {other:?} is not one gencost can bill (ambiguous)")),
+    })
+}
+
+fn range(name: &str, min: u32, max: u32, default: u32, unit: &str) -> OptionSpec {
+    OptionSpec {
+        name: name.to_string(),
+        domain: Domain::Range { min: Decimal::from(min), max: Decimal::from(max), step: Some(Decimal::ONE) },
+        default: default.to_string(),
+        unit: Some(unit.to_string()),
+    }
+}
+
+fn line(label: &str, quantity: Quantity, price: Decimal, per: u32) -> LineRule {
+    LineRule {
+        label: label.to_string(),
+        quantity,
+        round_up_to: None,
+        min: None,
+        included: None,
+        price: Price::Fixed(price),
+        per: Decimal::from(per),
+        when: BTreeMap::new(),
+    }
+}
+
+fn option_q(name: &str) -> Quantity {
+    Quantity::Option { name: name.to_string(), divide_by: None, times: None }
+}
+
+/// Builds a catalog from a fal pricing-API response.
+///
+/// # Errors
+/// [`Error::Catalog`] naming each row (by endpoint id or position) and field that is wrong.
+pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
+    let rows = value
+        .get("prices")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::field(None, "prices", "must be a list"))?;
+    let mut models = Vec::new();
+    let mut errors = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let id = row.get("endpoint_id").and_then(Value::as_str).map(str::trim).unwrap_or("");
+        let at = if id.is_empty() { format!("prices[{i}]") } else { id.to_string() };
+        if id.is_empty() {
+            errors.push(Error::field(Some(&at), "endpoint_id", "missing"));
+            continue;
+        }
+        let price = match row.get("unit_price") {
+            // With serde_json's arbitrary_precision, a number keeps its exact text.
+            Some(Value::Number(n)) => parse_decimal(&n.to_string()),
+            Some(Value::String(s)) => parse_decimal(s),
+            _ => None,
+        };
+        let Some(price) = price.filter(|p| *p >= Decimal::ZERO) else {
+            errors.push(Error::field(Some(&at), "unit_price", "must be a number of at least 0"));
+            continue;
+        };
+        let unit = row.get("unit").and_then(Value::as_str).unwrap_or("");
+        let currency = row.get("currency").and_then(Value::as_str).unwrap_or("USD");
+        let (kind, options, billing, summary) = if currency.trim() != "USD" {
+            let reason = format!("priced in {currency:?}; gencost quotes USD");
+            (Kind::Other, vec![], Billing::Unknown(reason.clone()), format!("price unknown: {reason}"))
+        } else if price.is_zero() {
+            let reason = format!("listed at $0 per {:?}: the real price is not published", unit.trim());
+            (Kind::Other, vec![], Billing::Unknown(reason.clone()), format!("price unknown: {reason}"))
+        } else {
+            match map_unit(unit) {
+                Err(reason) => (Kind::Other, vec![], Billing::Unknown(reason.clone()), format!("price unknown: {reason}")),
+                Ok(u) => build(u, price),
+            }
+        };
+        models.push(Model {
+            id: id.to_string(),
+            name: id.to_string(),
+            provider: "fal".to_string(),
+            kind,
+            options,
+            billing,
+            source: FAL_PRICING_API.to_string(),
+            verified: "imported".to_string(),
+            summary,
+            note: Some(format!("imported from a fal pricing-API response (unit {:?})", unit.trim())),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(Error::Catalog(errors));
+    }
+    Catalog::new("USD".to_string(), models)
+}
+
+fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing, String) {
+    let rule = |lines| Billing::Rule { lines, multipliers: vec![] };
+    match unit {
+        Unit::PerOutput(what, kind) => {
+            (kind, vec![], rule(vec![line(what, Quantity::Output, price, 1)]), format!("${price} per {what}"))
+        }
+        Unit::Megapixels => {
+            let mut l = line(
+                "output megapixels",
+                Quantity::Megapixels { w: "w".into(), h: "h".into(), px_per_mp: Decimal::from(1_048_576u32) },
+                price,
+                1,
+            );
+            l.round_up_to = Some(Decimal::ONE);
+            l.min = Some(Decimal::ONE);
+            // fal's default image_size is landscape_4_3, 1024 x 768.
+            let opts = vec![range("w", 1, 14142, 1024, "px"), range("h", 1, 14142, 768, "px")];
+            (Kind::Image, opts, rule(vec![l]), format!("${price} per megapixel, rounded up"))
+        }
+        Unit::Seconds { per } => {
+            let unit = if per == 60 { "minute" } else { "second" };
+            let opts = vec![range("sec", 1, 3600, 5, "s")];
+            (Kind::Video, opts, rule(vec![line("seconds", option_q("sec"), price, per)]), format!("${price} per {unit}"))
+        }
+        Unit::PerThousand(option, kind, per) => {
+            let opts = vec![range(option, 1, 10_000_000, 1000, option)];
+            (kind, opts, rule(vec![line(option, option_q(option), price, per)]), format!("${price} per {per} {option}"))
+        }
+        Unit::ComputeSeconds => {
+            let opts = vec![range("gpu_s", 1, 86_400, 10, "s")];
+            (Kind::Other, opts, rule(vec![line("compute seconds", option_q("gpu_s"), price, 1)]), format!("${price} per compute second"))
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! A quote as JSON (full precision, decimal strings) and as text with its arithmetic.
+
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use super::money::{display_number, display_usd, exact};
+use super::quote::{Generation, Priced, Quote, StepQuote};
+
+fn s(d: Decimal) -> Value {
+    Value::String(exact(d))
+}
+
+fn opt(d: Option<Decimal>) -> Value {
+    d.map_or(Value::Null, s)
+}
+
+fn lines_json(g: &Generation, prefix: &str, out: &mut Vec<Value>) {
+    for l in &g.lines {
+        out.push(json!({
+            "label": format!("{prefix}{}", label_with_per(&l.label, l.per)),
+            "quantity": s(l.quantity),
+            "billable_quantity": s(l.billable_quantity),
+            "unit_price": s(l.unit_price),
+            "amount": s(l.amount),
+        }));
+    }
+}
+
+fn label_with_per(label: &str, per: Decimal) -> String {
+    if per == Decimal::ONE {
+        label.to_string()
+    } else {
+        format!("{label} (price per {})", exact(per))
+    }
+}
+
+fn step_json(st: &StepQuote) -> Value {
+    let mut m = Map::new();
+    m.insert("model".into(), Value::String(st.model.clone()));
+    let costs = st.costs.as_ref().ok();
+    m.insert("cost_per_generation".into(), opt(costs.map(|c| c.cost_per_generation)));
+    m.insert("expected_attempts".into(), s(st.expected_attempts));
+    m.insert("cost_per_accepted_output".into(), opt(costs.map(|c| c.cost_per_accepted_output)));
+    m.insert("expected_cost_per_action".into(), opt(costs.map(|c| c.expected_cost_per_action)));
+    m.insert("p_no_output".into(), s(st.p_no_output));
+    let mut lines = Vec::new();
+    let with_fallback = st.fallback.is_some();
+    if let Priced::Known(g) = &st.primary {
+        lines_json(g, if with_fallback { "primary: " } else { "" }, &mut lines);
+    }
+    if let Some((_, Priced::Known(g))) = &st.fallback {
+        lines_json(g, &format!("fallback {}: ", g.model), &mut lines);
+    }
+    m.insert("lines".into(), Value::Array(lines));
+    if let Some((share, fb)) = &st.fallback {
+        let model = match fb {
+            Priced::Known(g) => g.model.clone(),
+            Priced::Unknown { model, .. } => model.clone(),
+        };
+        m.insert(
+            "fallback".into(),
+            json!({
+                "model": model,
+                "share": s(*share),
+                "primary_cost_per_generation": opt(st.primary.cost()),
+                "fallback_cost_per_generation": opt(fb.cost()),
+            }),
+        );
+    }
+    if let Err(reason) = &st.costs {
+        m.insert("unknown".into(), Value::String(reason.clone()));
+    }
+    Value::Object(m)
+}
+
+/// The quote as the CLI's `--json` shape: every amount a decimal string at full precision.
+pub fn to_json(q: &Quote) -> Value {
+    let mut m = Map::new();
+    m.insert("currency".into(), Value::String(q.currency.clone()));
+    m.insert("cost_per_action".into(), opt(q.cost_per_action));
+    m.insert("actions_per_dollar".into(), opt(q.actions_per_dollar));
+    m.insert("monthly".into(), opt(q.monthly));
+    m.insert("steps".into(), Value::Array(q.steps.iter().map(step_json).collect()));
+    if let Some(reason) = q.unknown_reason() {
+        m.insert("unknown".into(), Value::String(reason));
+    }
+    Value::Object(m)
+}
+
+fn pct(fraction: Decimal) -> String {
+    format!("{} %", display_number(fraction * Decimal::ONE_HUNDRED, 4))
+}
+
+fn generation_text(g: &Generation, indent: &str, out: &mut String) {
+    if !g.options.is_empty() {
+        let opts: Vec<String> = g.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        out.push_str(&format!("{indent}options: {}\n", opts.join(" ")));
+    }
+    for l in &g.lines {
+        let qty = if l.quantity == l.billable_quantity {
+            exact(l.quantity)
+        } else {
+            format!("{} -> {}", exact(l.quantity), exact(l.billable_quantity))
+        };
+        let per = if l.per == Decimal::ONE { String::new() } else { format!(" / {}", exact(l.per)) };
+        out.push_str(&format!(
+            "{indent}{}: {qty} x ${}{per} = ${}\n",
+            l.label,
+            exact(l.unit_price),
+            exact(l.amount)
+        ));
+    }
+}
+
+/// The quote for people, with the arithmetic of every figure.
+pub fn to_text(q: &Quote) -> String {
+    let mut out = String::new();
+    for (i, st) in q.steps.iter().enumerate() {
+        out.push_str(&format!("step {}: {}\n", i + 1, st.model));
+        match &st.primary {
+            Priced::Known(g) => generation_text(g, "  ", &mut out),
+            Priced::Unknown { reason, .. } => out.push_str(&format!("  price unknown: {reason}\n")),
+        }
+        if let Some((share, fb)) = &st.fallback {
+            match fb {
+                Priced::Known(g) => {
+                    out.push_str(&format!("  fallback {} serves {} of generations:\n", g.model, pct(*share)));
+                    generation_text(g, "    ", &mut out);
+                }
+                Priced::Unknown { model, reason } => {
+                    out.push_str(&format!("  fallback {model}: price unknown: {reason}\n"));
+                }
+            }
+        }
+        let r = st.rejection_rate;
+        let attempts = match st.max_attempts {
+            Some(k) => format!(
+                "(1 - {r}^{k}) / (1 - {r}) = {}; chance of no accepted output r^{k} = {}",
+                display_number(st.expected_attempts, 6),
+                pct(st.p_no_output)
+            ),
+            None => format!("1 / (1 - {}) = {}", exact(r), display_number(st.expected_attempts, 6)),
+        };
+        out.push_str(&format!("  rejection rate {}: expected attempts per output {attempts}\n", pct(r)));
+        match &st.costs {
+            Ok(c) => {
+                if let Some((share, fb)) = &st.fallback {
+                    if let (Some(p), Some(f)) = (st.primary.cost(), fb.cost()) {
+                        out.push_str(&format!(
+                            "  cost per generation: (1 - {s}) x ${} + {s} x ${} = {}\n",
+                            exact(p),
+                            exact(f),
+                            display_usd(c.cost_per_generation),
+                            s = exact(*share)
+                        ));
+                    }
+                } else {
+                    out.push_str(&format!("  cost per generation: {}\n", display_usd(c.cost_per_generation)));
+                }
+                out.push_str(&format!(
+                    "  cost per accepted output: ${} / (1 - {}) = {}\n",
+                    exact(c.cost_per_generation),
+                    exact(r),
+                    display_usd(c.cost_per_accepted_output)
+                ));
+                out.push_str(&format!(
+                    "  expected cost per action: {} x ${} x {} = {}\n",
+                    st.n,
+                    exact(c.cost_per_generation),
+                    display_number(st.expected_attempts, 6),
+                    display_usd(c.expected_cost_per_action)
+                ));
+            }
+            Err(reason) => out.push_str(&format!("  cost: price unknown ({reason})\n")),
+        }
+    }
+    match q.cost_per_action {
+        Some(total) => {
+            out.push_str(&format!("cost per action: {} (exact {})\n", display_usd(total), exact(total)));
+            match q.actions_per_dollar {
+                Some(a) => out.push_str(&format!("actions per $1: {}\n", display_number(a, 2))),
+                None => out.push_str("actions per $1: unlimited (the action costs nothing)\n"),
+            }
+            if let (Some(m), Some(a)) = (q.monthly, q.actions_per_month) {
+                out.push_str(&format!(
+                    "monthly: {} actions x {} = {}\n",
+                    display_number(a, 2),
+                    display_usd(total),
+                    display_usd(m)
+                ));
+            }
+        }
+        None => out.push_str(&format!(
+            "cost per action: price unknown ({})\n",
+            q.unknown_reason().unwrap_or_default()
+        )),
+    }
+    out
+}

@@ -1,0 +1,10 @@
+//! gencost: what will this cost us? Exact costs of image, video and audio model APIs.
+//!
+//! - [`engine`]: the billing-rule engine (pure Rust, host and wasm32);
+//! - `cli`: the `gencost` command-line tool (native only);
+//! - `app`: the Leptos calculator (wasm32 only).
+
+pub mod engine;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
