@@ -2,7 +2,6 @@
 //! amounts are rounded (for display only).
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::str::FromStr;
 
 use super::Error;
 
@@ -146,6 +145,7 @@ pub(crate) fn decimal_field(text: &str) -> Result<Decimal, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

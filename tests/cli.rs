@@ -1,0 +1,228 @@
+//! The `gencost` binary: every model of the default catalog quotes its published price at its
+//! documented example settings, the `--json` shape, and bad input (exit 2, one line, no panic).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::process::{Command, Output};
+
+fn gencost(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gencost")).args(args).output().expect("gencost runs")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = gencost(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// (query, published cost of one generation, where the figure comes from)
+const PUBLISHED: &[(&str, &str)] = &[
+    // fal image models: "$0.025 per megapixel, rounded up"; 1024x1024 = exactly 1 MP.
+    ("model=fal-ai/flux/dev&w=1024&h=1024", "0.025"),
+    ("model=fal-ai/flux/schnell&w=1024&h=1024", "0.003"),
+    ("model=fal-ai/flux-pro/v1.1&w=1024&h=1024", "0.04"),
+    ("model=fal-ai/flux-pro/v1.1-ultra", "0.06"),
+    // fal: "a 1920x1080 image will cost $0.045 ($0.03 for first megapixel + $0.015 for the second)"
+    ("model=fal-ai/flux-2-pro&w=1920&h=1080", "0.045"),
+    // fal: "a 1920x1080 image will cost $0.10 ($0.05 x 2 megapixels)"
+    ("model=fal-ai/flux-2-flex&w=1920&h=1080", "0.1"),
+    ("model=fal-ai/flux-pro/kontext", "0.04"),
+    ("model=fal-ai/flux-pro/kontext/max", "0.08"),
+    ("model=fal-ai/nano-banana", "0.039"),
+    ("model=fal-ai/recraft-v3", "0.04"),
+    // fal veo3: $0.40/s audio on; 8 s = $3.20
+    ("model=fal-ai/veo3&sec=8&audio=on", "3.2"),
+    // fal veo3.1 4k audio on $0.60/s x 8 s
+    ("model=fal-ai/veo3.1&sec=8&audio=on&resolution=4k", "4.8"),
+    // kling pro: $0.35 for 5 s + $0.07 x 5 extra s
+    ("model=fal-ai/kling-video/v2.5-turbo/pro/image-to-video&sec=10", "0.7"),
+    ("model=fal-ai/kling-video/v2.5-turbo/standard/image-to-video&sec=5", "0.21"),
+    // kling o3 4k: "a 5s video will cost $2.10"
+    ("model=fal-ai/kling-video/o3/4k/text-to-video&sec=5", "2.1"),
+    // hailuo standard: "$0.56 per 10 second video generation"
+    ("model=fal-ai/minimax/hailuo-2.3/standard/text-to-video&sec=10", "0.56"),
+    ("model=fal-ai/minimax/hailuo-2.3/pro/text-to-video", "0.49"),
+    // wan 2.2: 81 frames / 16 fps = 5.0625 s x $0.08 (720p)
+    ("model=fal-ai/wan/v2.2-a14b/image-to-video&frames=81&resolution=720p", "0.405"),
+    // wan 2.7: 5 s x $0.15 (1080p)
+    ("model=fal-ai/wan/v2.7/image-to-video&sec=5&resolution=1080p", "0.75"),
+    // seedance: 1280 x 720 x (24 x 5 + 1) / 1024 = 108,900 tokens x $0.014 / 1000 (openstory #1098: $1.52)
+    ("model=bytedance/seedance-2.0&w=1280&h=720&sec=5", "1.5246"),
+    ("model=fal-ai/stable-audio-25/text-to-audio&sec=30", "0.2"),
+    // 1000 characters x $0.06 / 1000
+    ("model=fal-ai/minimax/speech-02-turbo&chars=1000", "0.06"),
+    // $3 per voice + 500 preview characters x $0.03 / 1000
+    ("model=fal-ai/minimax/voice-design&chars=500", "3.015"),
+    // one GPU-hour at the hourly rate
+    ("model=fal/gpu/h100&gpu_s=3600", "1.89"),
+    ("model=fal/gpu/h200&gpu_s=3600", "2.1"),
+    ("model=fal/gpu/a100&gpu_s=3600", "0.99"),
+    ("model=black-forest-labs/flux-schnell", "0.003"),
+    ("model=black-forest-labs/flux-dev", "0.025"),
+    ("model=black-forest-labs/flux-1.1-pro", "0.04"),
+    ("model=black-forest-labs/flux-pro", "0.055"),
+    ("model=ideogram-ai/ideogram-v3-quality", "0.09"),
+    ("model=minimax/speech-2.6-turbo&chars=1000", "0.06"),
+    // Replicate hardware: one second at the listed $/s
+    ("model=replicate/hardware/cpu&gpu_s=1", "0.0001"),
+    ("model=replicate/hardware/gpu-t4&gpu_s=1", "0.000225"),
+    ("model=replicate/hardware/gpu-a40-small&gpu_s=1", "0.000575"),
+    ("model=replicate/hardware/gpu-a40-large&gpu_s=1", "0.000725"),
+    ("model=replicate/hardware/gpu-l40s&gpu_s=1", "0.000975"),
+    ("model=replicate/hardware/gpu-a100-large&gpu_s=1", "0.0014"),
+    ("model=replicate/hardware/gpu-h100&gpu_s=1", "0.001525"),
+    ("model=replicate/hardware/2x-gpu-h100&gpu_s=1", "0.00305"),
+    ("model=replicate/hardware/4x-gpu-h100&gpu_s=1", "0.0061"),
+    ("model=replicate/hardware/8x-gpu-h100&gpu_s=1", "0.0122"),
+    // gpt-image-1 medium 1024x1024: 1056 tokens x $40 / 1M = $0.04224 (list price "0.042")
+    ("model=openai/gpt-image-1&quality=medium&w=1024&h=1024", "0.04224"),
+    ("model=openai/dall-e-3&quality=hd&w=1792&h=1024", "0.12"),
+    ("model=openai/dall-e-2&w=512&h=512", "0.018"),
+];
+
+#[test]
+fn every_default_model_quotes_its_published_price() {
+    let models = json(&["models", "--json"]);
+    let ids: BTreeSet<String> =
+        models.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.len() >= 30, "the default catalog has {} models", ids.len());
+    let mut covered = BTreeSet::new();
+    for (query, price) in PUBLISHED {
+        let q = json(&["quote", "--json", query]);
+        let step = &q["steps"][0];
+        assert_eq!(step["cost_per_generation"], *price, "{query}");
+        assert_eq!(q["cost_per_action"], *price, "{query}");
+        covered.insert(step["model"].as_str().unwrap().to_string());
+    }
+    // The one model without a published price says so.
+    let q = json(&["quote", "--json", "model=fal-ai/stable-audio"]);
+    assert!(q["steps"][0]["cost_per_generation"].is_null());
+    assert!(q["steps"][0]["unknown"].as_str().unwrap().contains("$0"));
+    covered.insert("fal-ai/stable-audio".into());
+    let missing: Vec<_> = ids.difference(&covered).collect();
+    assert!(missing.is_empty(), "models without a published-price test: {missing:?}");
+}
+
+#[test]
+fn json_has_exactly_the_documented_shape() {
+    // 4 x flux/schnell at 1024x768 (1 MP x $0.003), 25 % rejected, at most 3 attempts:
+    // attempts (1 - 0.25^3) / 0.75 = 1.3125; 4 x 0.003 x 1.3125 = 0.01575; p(no output) 0.015625.
+    let q = json(&["quote", "--json", "https://x.test/?model=fal-ai/flux/schnell&n=4&retry=25&max=3&actions=1000"]);
+    let keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["currency", "cost_per_action", "actions_per_dollar", "monthly", "steps"]);
+    let step = &q["steps"][0];
+    let keys: Vec<&str> = step.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["model", "cost_per_generation", "expected_attempts", "cost_per_accepted_output", "expected_cost_per_action", "p_no_output", "lines"]
+    );
+    assert_eq!(q["currency"], "USD");
+    assert_eq!(step["expected_attempts"], "1.3125");
+    assert_eq!(step["p_no_output"], "0.015625");
+    assert_eq!(step["cost_per_accepted_output"], "0.004"); // 0.003 / 0.75
+    assert_eq!(q["cost_per_action"], "0.01575");
+    assert_eq!(q["monthly"], "15.75"); // 0.01575 x 1000
+    // 1 / 0.01575 = 63.49206349206349206349206349..: full precision, not cents
+    assert!(q["actions_per_dollar"].as_str().unwrap().starts_with("63.4920634920"));
+    let line = &step["lines"][0];
+    assert_eq!(line["quantity"], "0.75");
+    assert_eq!(line["billable_quantity"], "1");
+    assert_eq!(line["unit_price"], "0.003");
+    assert_eq!(line["amount"], "0.003");
+    // no monthly without actions
+    assert!(json(&["quote", "--json", "model=fal-ai/flux/schnell"])["monthly"].is_null());
+}
+
+#[test]
+fn text_quote_shows_the_arithmetic() {
+    let out = gencost(&["quote", "model=fal-ai/flux/dev&w=1024&h=768&retry=20&actions=10000"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("output megapixels: 0.75 -> 1 x $0.025 = $0.025"), "{text}");
+    assert!(text.contains("1 / (1 - 0.2) = 1.25"), "{text}");
+    assert!(text.contains("cost per action: $0.03125"), "{text}");
+    assert!(text.contains("monthly: 10,000 actions x $0.03125 = $312.50"), "{text}");
+}
+
+fn bad(args: &[&str], expect: &str) {
+    let out = gencost(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty() || args[0] == "check-catalog", "{args:?}");
+    assert!(err.contains(expect), "{args:?}: expected {expect:?} in {err:?}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+}
+
+#[test]
+fn bad_input_is_exit_2_and_one_clear_line() {
+    bad(&["quote", "model=fal-ai/veo3&sec=7"], "`sec`: \"7\" is not allowed for `fal-ai/veo3`: one of 4, 6, 8");
+    bad(&["quote", "model=nope/model"], "\"nope/model\" is not allowed");
+    bad(&["quote", "model=fal-ai/flux/dev&foo=1"], "unknown key `foo` for `fal-ai/flux/dev`: allowed w, h");
+    bad(&["quote", "model=fal-ai/flux/dev&retry=100"], "`retry`: a rejection rate of 100 % means no output is ever accepted");
+    bad(&["quote", "model=fal-ai/flux/dev&retry=abc"], "`retry`: \"abc\" is not allowed");
+    bad(&["quote", "model=fal-ai/flux/dev&s3.model=fal-ai/flux/dev"], "`s2.model` is missing");
+    bad(&["quote", "model=fal-ai/flux/dev&w=0"], "`w`: \"0\" is not allowed");
+    bad(&["quote"], "quote takes one share URL");
+    bad(&["frobnicate"], "unknown command");
+    bad(&["quote", "--catalog"], "--catalog needs a file");
+    bad(&["quote", "--catalog", "/nonexistent.json", "model=x"], "cannot read /nonexistent.json");
+    bad(&[], "no command given");
+    for args in [&["quote", "model=fal-ai/veo3&sec=7"][..], &["quote"][..]] {
+        let err = String::from_utf8(gencost(args).stderr).unwrap();
+        assert!(err.lines().count() <= 2, "{err}");
+    }
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("gencost-test-{}-{name}", std::process::id()));
+    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn catalog_files_native_and_fal() {
+    // The shipped catalog checks clean.
+    let out = gencost(&["check-catalog", concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
+
+    // A fal pricing-API response, as it comes.
+    let fal = temp_file(
+        "fal.json",
+        r#"{"prices":[{"endpoint_id":"fal-ai/flux/dev","unit_price":0.025,"unit":"megapixels","currency":"USD"},
+                      {"endpoint_id":"fal-ai/x","unit_price":0.1,"unit":"units","currency":"USD"}],
+           "next_cursor":null,"has_more":false}"#,
+    );
+    // 1920 x 1080 = 1.98 MP -> 2 MP x $0.025
+    let q = json(&["quote", "--json", "--catalog", &fal, "model=fal-ai/flux/dev&w=1920&h=1080"]);
+    assert_eq!(q["cost_per_action"], "0.05");
+    let q = json(&["quote", "--json", "--catalog", &fal, "model=fal-ai/x"]);
+    assert!(q["cost_per_action"].is_null());
+    assert!(q["steps"][0]["unknown"].as_str().unwrap().contains("\"units\""));
+
+    // A broken catalog: every problem, each naming model and field.
+    let broken = temp_file(
+        "broken.json",
+        r#"{"version":1,"currency":"USD","models":[
+            {"id":"a","name":"A","provider":"p","kind":"picture","options":[],"billing":{"lines":[{"label":"x","quantity":"output","price":"0.1"}]},"source":"https://a.test","verified":"2026-11-22"},
+            {"id":"b","name":"B","provider":"p","kind":"image","options":[],"billing":{"lines":[{"label":"x","quantity":"output","price":"ten"}]},"source":"https://b.test","verified":"2026-11-22"}]}"#,
+    );
+    let out = gencost(&["check-catalog", &broken]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 problem(s)"), "{err}");
+    assert!(err.contains("model `a`: kind: \"picture\" is not one of image, video, audio, other"), "{err}");
+    assert!(err.contains("model `b`: billing.lines[0].price: \"ten\" is not a decimal number"), "{err}");
+    // quote with it: one line, pointing at check-catalog
+    bad(&["quote", "--catalog", &broken, "model=a"], "(and 1 more: gencost check-catalog");
+    let not_json = temp_file("notjson.json", "{ nope");
+    bad(&["check-catalog", &not_json], "catalog is not valid JSON");
+}
+
+#[test]
+fn models_lists_every_model_with_its_rule() {
+    let out = gencost(&["models"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().count() >= 30);
+    assert!(text.lines().any(|l| l.starts_with("fal-ai/flux/dev") && l.contains("$0.025 per output megapixels, rounded up")));
+    assert!(text.lines().any(|l| l.starts_with("fal-ai/stable-audio ") && l.contains("price unknown")));
+}
