@@ -5,6 +5,10 @@
 //! - `app`: the Leptos calculator (wasm32 only).
 
 pub mod engine;
+pub mod form;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

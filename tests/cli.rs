@@ -6,12 +6,19 @@ use std::io::Write;
 use std::process::{Command, Output};
 
 fn gencost(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gencost")).args(args).output().expect("gencost runs")
+    Command::new(env!("CARGO_BIN_EXE_gencost"))
+        .args(args)
+        .output()
+        .expect("gencost runs")
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = gencost(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -35,17 +42,32 @@ const PUBLISHED: &[(&str, &str)] = &[
     // fal veo3.1 4k audio on $0.60/s x 8 s
     ("model=fal-ai/veo3.1&sec=8&audio=on&resolution=4k", "4.8"),
     // kling pro: $0.35 for 5 s + $0.07 x 5 extra s
-    ("model=fal-ai/kling-video/v2.5-turbo/pro/image-to-video&sec=10", "0.7"),
-    ("model=fal-ai/kling-video/v2.5-turbo/standard/image-to-video&sec=5", "0.21"),
+    (
+        "model=fal-ai/kling-video/v2.5-turbo/pro/image-to-video&sec=10",
+        "0.7",
+    ),
+    (
+        "model=fal-ai/kling-video/v2.5-turbo/standard/image-to-video&sec=5",
+        "0.21",
+    ),
     // kling o3 4k: "a 5s video will cost $2.10"
     ("model=fal-ai/kling-video/o3/4k/text-to-video&sec=5", "2.1"),
     // hailuo standard: "$0.56 per 10 second video generation"
-    ("model=fal-ai/minimax/hailuo-2.3/standard/text-to-video&sec=10", "0.56"),
+    (
+        "model=fal-ai/minimax/hailuo-2.3/standard/text-to-video&sec=10",
+        "0.56",
+    ),
     ("model=fal-ai/minimax/hailuo-2.3/pro/text-to-video", "0.49"),
     // wan 2.2: 81 frames / 16 fps = 5.0625 s x $0.08 (720p)
-    ("model=fal-ai/wan/v2.2-a14b/image-to-video&frames=81&resolution=720p", "0.405"),
+    (
+        "model=fal-ai/wan/v2.2-a14b/image-to-video&frames=81&resolution=720p",
+        "0.405",
+    ),
     // wan 2.7: 5 s x $0.15 (1080p)
-    ("model=fal-ai/wan/v2.7/image-to-video&sec=5&resolution=1080p", "0.75"),
+    (
+        "model=fal-ai/wan/v2.7/image-to-video&sec=5&resolution=1080p",
+        "0.75",
+    ),
     // seedance: 1280 x 720 x (24 x 5 + 1) / 1024 = 108,900 tokens x $0.014 / 1000 (openstory #1098: $1.52)
     ("model=bytedance/seedance-2.0&w=1280&h=720&sec=5", "1.5246"),
     ("model=fal-ai/stable-audio-25/text-to-audio&sec=30", "0.2"),
@@ -75,7 +97,10 @@ const PUBLISHED: &[(&str, &str)] = &[
     ("model=replicate/hardware/4x-gpu-h100&gpu_s=1", "0.0061"),
     ("model=replicate/hardware/8x-gpu-h100&gpu_s=1", "0.0122"),
     // gpt-image-1 medium 1024x1024: 1056 tokens x $40 / 1M = $0.04224 (list price "0.042")
-    ("model=openai/gpt-image-1&quality=medium&w=1024&h=1024", "0.04224"),
+    (
+        "model=openai/gpt-image-1&quality=medium&w=1024&h=1024",
+        "0.04224",
+    ),
     ("model=openai/dall-e-3&quality=hd&w=1792&h=1024", "0.12"),
     ("model=openai/dall-e-2&w=512&h=512", "0.018"),
 ];
@@ -83,9 +108,17 @@ const PUBLISHED: &[(&str, &str)] = &[
 #[test]
 fn every_default_model_quotes_its_published_price() {
     let models = json(&["models", "--json"]);
-    let ids: BTreeSet<String> =
-        models.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
-    assert!(ids.len() >= 30, "the default catalog has {} models", ids.len());
+    let ids: BTreeSet<String> = models
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        ids.len() >= 30,
+        "the default catalog has {} models",
+        ids.len()
+    );
     let mut covered = BTreeSet::new();
     for (query, price) in PUBLISHED {
         let q = json(&["quote", "--json", query]);
@@ -100,21 +133,50 @@ fn every_default_model_quotes_its_published_price() {
     assert!(q["steps"][0]["unknown"].as_str().unwrap().contains("$0"));
     covered.insert("fal-ai/stable-audio".into());
     let missing: Vec<_> = ids.difference(&covered).collect();
-    assert!(missing.is_empty(), "models without a published-price test: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "models without a published-price test: {missing:?}"
+    );
 }
 
 #[test]
 fn json_has_exactly_the_documented_shape() {
     // 4 x flux/schnell at 1024x768 (1 MP x $0.003), 25 % rejected, at most 3 attempts:
     // attempts (1 - 0.25^3) / 0.75 = 1.3125; 4 x 0.003 x 1.3125 = 0.01575; p(no output) 0.015625.
-    let q = json(&["quote", "--json", "https://x.test/?model=fal-ai/flux/schnell&n=4&retry=25&max=3&actions=1000"]);
+    let q = json(&[
+        "quote",
+        "--json",
+        "https://x.test/?model=fal-ai/flux/schnell&n=4&retry=25&max=3&actions=1000",
+    ]);
     let keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["currency", "cost_per_action", "actions_per_dollar", "monthly", "steps"]);
-    let step = &q["steps"][0];
-    let keys: Vec<&str> = step.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["model", "cost_per_generation", "expected_attempts", "cost_per_accepted_output", "expected_cost_per_action", "p_no_output", "lines"]
+        [
+            "currency",
+            "cost_per_action",
+            "actions_per_dollar",
+            "monthly",
+            "steps"
+        ]
+    );
+    let step = &q["steps"][0];
+    let keys: Vec<&str> = step
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "model",
+            "cost_per_generation",
+            "expected_attempts",
+            "cost_per_accepted_output",
+            "expected_cost_per_action",
+            "p_no_output",
+            "lines"
+        ]
     );
     assert_eq!(q["currency"], "USD");
     assert_eq!(step["expected_attempts"], "1.3125");
@@ -122,8 +184,11 @@ fn json_has_exactly_the_documented_shape() {
     assert_eq!(step["cost_per_accepted_output"], "0.004"); // 0.003 / 0.75
     assert_eq!(q["cost_per_action"], "0.01575");
     assert_eq!(q["monthly"], "15.75"); // 0.01575 x 1000
-    // 1 / 0.01575 = 63.49206349206349206349206349..: full precision, not cents
-    assert!(q["actions_per_dollar"].as_str().unwrap().starts_with("63.4920634920"));
+                                       // 1 / 0.01575 = 63.49206349206349206349206349..: full precision, not cents
+    assert!(q["actions_per_dollar"]
+        .as_str()
+        .unwrap()
+        .starts_with("63.4920634920"));
     let line = &step["lines"][0];
     assert_eq!(line["quantity"], "0.75");
     assert_eq!(line["billable_quantity"], "1");
@@ -135,36 +200,78 @@ fn json_has_exactly_the_documented_shape() {
 
 #[test]
 fn text_quote_shows_the_arithmetic() {
-    let out = gencost(&["quote", "model=fal-ai/flux/dev&w=1024&h=768&retry=20&actions=10000"]);
+    let out = gencost(&[
+        "quote",
+        "model=fal-ai/flux/dev&w=1024&h=768&retry=20&actions=10000",
+    ]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("output megapixels: 0.75 -> 1 x $0.025 = $0.025"), "{text}");
+    assert!(
+        text.contains("output megapixels: 0.75 -> 1 x $0.025 = $0.025"),
+        "{text}"
+    );
     assert!(text.contains("1 / (1 - 0.2) = 1.25"), "{text}");
     assert!(text.contains("cost per action: $0.03125"), "{text}");
-    assert!(text.contains("monthly: 10,000 actions x $0.03125 = $312.50"), "{text}");
+    assert!(
+        text.contains("monthly: 10,000 actions x $0.03125 = $312.50"),
+        "{text}"
+    );
 }
 
 fn bad(args: &[&str], expect: &str) {
     let out = gencost(args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert!(out.stdout.is_empty() || args[0] == "check-catalog", "{args:?}");
-    assert!(err.contains(expect), "{args:?}: expected {expect:?} in {err:?}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        out.stdout.is_empty() || args[0] == "check-catalog",
+        "{args:?}"
+    );
+    assert!(
+        err.contains(expect),
+        "{args:?}: expected {expect:?} in {err:?}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_input_is_exit_2_and_one_clear_line() {
-    bad(&["quote", "model=fal-ai/veo3&sec=7"], "`sec`: \"7\" is not allowed for `fal-ai/veo3`: one of 4, 6, 8");
-    bad(&["quote", "model=nope/model"], "\"nope/model\" is not allowed");
-    bad(&["quote", "model=fal-ai/flux/dev&foo=1"], "unknown key `foo` for `fal-ai/flux/dev`: allowed w, h");
-    bad(&["quote", "model=fal-ai/flux/dev&retry=100"], "`retry`: a rejection rate of 100 % means no output is ever accepted");
-    bad(&["quote", "model=fal-ai/flux/dev&retry=abc"], "`retry`: \"abc\" is not allowed");
-    bad(&["quote", "model=fal-ai/flux/dev&s3.model=fal-ai/flux/dev"], "`s2.model` is missing");
-    bad(&["quote", "model=fal-ai/flux/dev&w=0"], "`w`: \"0\" is not allowed");
+    bad(
+        &["quote", "model=fal-ai/veo3&sec=7"],
+        "`sec`: \"7\" is not allowed for `fal-ai/veo3`: one of 4, 6, 8",
+    );
+    bad(
+        &["quote", "model=nope/model"],
+        "\"nope/model\" is not allowed",
+    );
+    bad(
+        &["quote", "model=fal-ai/flux/dev&foo=1"],
+        "unknown key `foo` for `fal-ai/flux/dev`: allowed w, h",
+    );
+    bad(
+        &["quote", "model=fal-ai/flux/dev&retry=100"],
+        "`retry`: a rejection rate of 100 % means no output is ever accepted",
+    );
+    bad(
+        &["quote", "model=fal-ai/flux/dev&retry=abc"],
+        "`retry`: \"abc\" is not allowed",
+    );
+    bad(
+        &["quote", "model=fal-ai/flux/dev&s3.model=fal-ai/flux/dev"],
+        "`s2.model` is missing",
+    );
+    bad(
+        &["quote", "model=fal-ai/flux/dev&w=0"],
+        "`w`: \"0\" is not allowed",
+    );
     bad(&["quote"], "quote takes one share URL");
     bad(&["frobnicate"], "unknown command");
     bad(&["quote", "--catalog"], "--catalog needs a file");
-    bad(&["quote", "--catalog", "/nonexistent.json", "model=x"], "cannot read /nonexistent.json");
+    bad(
+        &["quote", "--catalog", "/nonexistent.json", "model=x"],
+        "cannot read /nonexistent.json",
+    );
     bad(&[], "no command given");
     for args in [&["quote", "model=fal-ai/veo3&sec=7"][..], &["quote"][..]] {
         let err = String::from_utf8(gencost(args).stderr).unwrap();
@@ -174,14 +281,20 @@ fn bad_input_is_exit_2_and_one_clear_line() {
 
 fn temp_file(name: &str, text: &str) -> String {
     let path = std::env::temp_dir().join(format!("gencost-test-{}-{name}", std::process::id()));
-    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     path.to_string_lossy().into_owned()
 }
 
 #[test]
 fn catalog_files_native_and_fal() {
     // The shipped catalog checks clean.
-    let out = gencost(&["check-catalog", concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")]);
+    let out = gencost(&[
+        "check-catalog",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json"),
+    ]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
 
@@ -193,11 +306,20 @@ fn catalog_files_native_and_fal() {
            "next_cursor":null,"has_more":false}"#,
     );
     // 1920 x 1080 = 1.98 MP -> 2 MP x $0.025
-    let q = json(&["quote", "--json", "--catalog", &fal, "model=fal-ai/flux/dev&w=1920&h=1080"]);
+    let q = json(&[
+        "quote",
+        "--json",
+        "--catalog",
+        &fal,
+        "model=fal-ai/flux/dev&w=1920&h=1080",
+    ]);
     assert_eq!(q["cost_per_action"], "0.05");
     let q = json(&["quote", "--json", "--catalog", &fal, "model=fal-ai/x"]);
     assert!(q["cost_per_action"].is_null());
-    assert!(q["steps"][0]["unknown"].as_str().unwrap().contains("\"units\""));
+    assert!(q["steps"][0]["unknown"]
+        .as_str()
+        .unwrap()
+        .contains("\"units\""));
 
     // A broken catalog: every problem, each naming model and field.
     let broken = temp_file(
@@ -210,10 +332,19 @@ fn catalog_files_native_and_fal() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2 problem(s)"), "{err}");
-    assert!(err.contains("model `a`: kind: \"picture\" is not one of image, video, audio, other"), "{err}");
-    assert!(err.contains("model `b`: billing.lines[0].price: \"ten\" is not a decimal number"), "{err}");
+    assert!(
+        err.contains("model `a`: kind: \"picture\" is not one of image, video, audio, other"),
+        "{err}"
+    );
+    assert!(
+        err.contains("model `b`: billing.lines[0].price: \"ten\" is not a decimal number"),
+        "{err}"
+    );
     // quote with it: one line, pointing at check-catalog
-    bad(&["quote", "--catalog", &broken, "model=a"], "(and 1 more: gencost check-catalog");
+    bad(
+        &["quote", "--catalog", &broken, "model=a"],
+        "(and 1 more: gencost check-catalog",
+    );
     let not_json = temp_file("notjson.json", "{ nope");
     bad(&["check-catalog", &not_json], "catalog is not valid JSON");
 }
@@ -223,6 +354,9 @@ fn models_lists_every_model_with_its_rule() {
     let out = gencost(&["models"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().count() >= 30);
-    assert!(text.lines().any(|l| l.starts_with("fal-ai/flux/dev") && l.contains("$0.025 per output megapixels, rounded up")));
-    assert!(text.lines().any(|l| l.starts_with("fal-ai/stable-audio ") && l.contains("price unknown")));
+    assert!(text.lines().any(|l| l.starts_with("fal-ai/flux/dev")
+        && l.contains("$0.025 per output megapixels, rounded up")));
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("fal-ai/stable-audio ") && l.contains("price unknown")));
 }

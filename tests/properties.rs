@@ -2,7 +2,9 @@
 //! rejection rate grow and are never negative, and no input makes the engine panic.
 
 use gencost::engine::catalog::Domain;
-use gencost::engine::{parse_query, parse_query_lenient, quote, to_query, Catalog, Fallback, Scenario, Step};
+use gencost::engine::{
+    parse_query, parse_query_lenient, quote, to_query, Catalog, Fallback, Scenario, Step,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -27,7 +29,10 @@ fn model_id() -> impl Strategy<Value = String> {
 
 fn option_key() -> impl Strategy<Value = String> {
     "[a-z][a-z0-9_]{0,8}".prop_filter("reserved", |k| {
-        !["model", "n", "retry", "max", "fallback", "failover", "actions"].contains(&k.as_str())
+        ![
+            "model", "n", "retry", "max", "fallback", "failover", "actions",
+        ]
+        .contains(&k.as_str())
     })
 }
 
@@ -55,8 +60,14 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
-    (prop::collection::vec(step(), 1..5), prop::option::of((0u32..1_000_000).prop_map(Decimal::from)))
-        .prop_map(|(steps, actions_per_month)| Scenario { steps, actions_per_month })
+    (
+        prop::collection::vec(step(), 1..5),
+        prop::option::of((0u32..1_000_000).prop_map(Decimal::from)),
+    )
+        .prop_map(|(steps, actions_per_month)| Scenario {
+            steps,
+            actions_per_month,
+        })
 }
 
 proptest! {
@@ -136,7 +147,9 @@ proptest! {
 // ----- monotonic and non-negative costs ---------------------------------------------------------
 
 /// Options that count something: more of them must never cost less.
-const GROWING: [&str; 9] = ["w", "h", "sec", "frames", "chars", "gpu_s", "in_w", "in_h", "gpus"];
+const GROWING: [&str; 9] = [
+    "w", "h", "sec", "frames", "chars", "gpu_s", "in_w", "in_h", "gpus",
+];
 
 /// A valid value of the option: the `pick`-th allowed value (modulo), for ranges a point in it.
 fn value_at(domain: &Domain, pick: u32) -> String {
@@ -161,7 +174,9 @@ fn sorted_values(domain: &Domain, a: u32, b: u32) -> (String, String) {
 }
 
 fn action_cost(step: Step) -> Option<Decimal> {
-    quote(catalog(), &Scenario::single(step)).ok()?.cost_per_action
+    quote(catalog(), &Scenario::single(step))
+        .ok()?
+        .cost_per_action
 }
 
 proptest! {
@@ -220,7 +235,11 @@ fn every_default_model_quotes_at_its_defaults() {
             .unwrap_or_else(|e| panic!("{}: {e}", m.id));
         match q.cost_per_action {
             Some(c) => assert!(c > Decimal::ZERO, "{} quotes $0 at its defaults", m.id),
-            None => assert!(m.is_unknown(), "{} has no price but is not marked unknown", m.id),
+            None => assert!(
+                m.is_unknown(),
+                "{} has no price but is not marked unknown",
+                m.id
+            ),
         }
     }
 }

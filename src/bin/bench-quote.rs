@@ -33,7 +33,10 @@ fn rate(label: &str, mut f: impl FnMut()) {
     }
     rates.sort_by(|a, b| a.total_cmp(b));
     let median = rates[2];
-    println!("{label:<44} {median:>12.0} per second  ({:.2} us each)", 1e6 / median);
+    println!(
+        "{label:<44} {median:>12.0} per second  ({:.2} us each)",
+        1e6 / median
+    );
 }
 
 fn main() {
@@ -53,7 +56,10 @@ fn main() {
     };
     println!("3-step workflow: {WORKFLOW}");
     match quote(&catalog, &scenario) {
-        Ok(q) => println!("cost per action: {}", report::to_json(&q)["cost_per_action"]),
+        Ok(q) => println!(
+            "cost per action: {}",
+            report::to_json(&q)["cost_per_action"]
+        ),
         Err(e) => println!("error: {e}"),
     }
     rate("quote (scenario already parsed)", || {
@@ -79,7 +85,10 @@ fn main() {
     }
     println!(
         "{:<44} {:>12.2} ms each",
-        format!("load the embedded catalog ({} models)", catalog.models().len()),
+        format!(
+            "load the embedded catalog ({} models)",
+            catalog.models().len()
+        ),
         start.elapsed().as_secs_f64() * 1e3 / f64::from(loads)
     );
 }

@@ -77,7 +77,9 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
     match command {
         "quote" => {
             let [query] = rest else {
-                return Err(CliError::Usage("quote takes one share URL or query string (quote it in the shell)".into()));
+                return Err(CliError::Usage(
+                    "quote takes one share URL or query string (quote it in the shell)".into(),
+                ));
             };
             let catalog = load(catalog_path.as_deref())?;
             let scenario = engine::parse_query(query)?;
@@ -104,7 +106,8 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
             match Catalog::from_json(&text) {
                 Ok(c) => write(out, &format!("ok: {} models", c.models().len())),
                 Err(e) => {
-                    let problems: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+                    let problems: Vec<String> =
+                        e.problems().iter().map(|p| p.to_string()).collect();
                     Err(CliError::Catalog(format!(
                         "{path}: {} problem(s)\n{}",
                         problems.len(),
@@ -124,7 +127,10 @@ fn write(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
 }
 
 fn read(path: &str) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|e| CliError::Read { path: path.to_string(), reason: e.to_string().to_lowercase() })
+    std::fs::read_to_string(path).map_err(|e| CliError::Read {
+        path: path.to_string(),
+        reason: e.to_string().to_lowercase(),
+    })
 }
 
 fn load(path: Option<&str>) -> Result<Catalog, CliError> {
@@ -135,7 +141,10 @@ fn load(path: Option<&str>) -> Result<Catalog, CliError> {
             Catalog::from_json(&text).map_err(|e| {
                 let problems = e.problems();
                 let more = if problems.len() > 1 {
-                    format!(" (and {} more: gencost check-catalog {p})", problems.len() - 1)
+                    format!(
+                        " (and {} more: gencost check-catalog {p})",
+                        problems.len() - 1
+                    )
                 } else {
                     String::new()
                 };
@@ -161,7 +170,12 @@ fn models(catalog: &Catalog, json: bool) -> String {
             .collect();
         return serde_json::Value::Array(list).to_string();
     }
-    let width = catalog.models().iter().map(|m| m.id.len()).max().unwrap_or(0);
+    let width = catalog
+        .models()
+        .iter()
+        .map(|m| m.id.len())
+        .max()
+        .unwrap_or(0);
     catalog
         .models()
         .iter()

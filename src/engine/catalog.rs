@@ -345,7 +345,9 @@ impl Catalog {
             .as_object()
             .ok_or_else(|| Error::field(None, "(top level)", "must be an object"))?;
         for key in obj.keys() {
-            if !["$schema", "format", "version", "currency", "models", "note"].contains(&key.as_str()) {
+            if !["$schema", "format", "version", "currency", "models", "note"]
+                .contains(&key.as_str())
+            {
                 errors.push(Error::field(None, key, "unknown field"));
             }
         }
@@ -356,12 +358,20 @@ impl Catalog {
                 "version",
                 format!("version {v} is not supported (this gencost reads {FORMAT_VERSION})"),
             )),
-            None => errors.push(Error::field(None, "version", format!("missing; use {FORMAT_VERSION}"))),
+            None => errors.push(Error::field(
+                None,
+                "version",
+                format!("missing; use {FORMAT_VERSION}"),
+            )),
         }
         let currency = match obj.get("currency").and_then(Value::as_str) {
             Some("USD") => "USD".to_string(),
             Some(other) => {
-                errors.push(Error::field(None, "currency", format!("{other:?} is not supported; use \"USD\"")));
+                errors.push(Error::field(
+                    None,
+                    "currency",
+                    format!("{other:?} is not supported; use \"USD\""),
+                ));
                 other.to_string()
             }
             None => "USD".to_string(),
@@ -392,6 +402,15 @@ impl Catalog {
         }
     }
 
+    /// A catalog without models (what the app falls back to if even the embedded one fails).
+    pub fn empty() -> Catalog {
+        Catalog {
+            currency: "USD".to_string(),
+            models: Vec::new(),
+            by_id: HashMap::new(),
+        }
+    }
+
     /// A catalog from models already built; ids must be unique.
     ///
     /// # Errors
@@ -405,7 +424,11 @@ impl Catalog {
             }
         }
         if errors.is_empty() {
-            Ok(Catalog { currency, models, by_id })
+            Ok(Catalog {
+                currency,
+                models,
+                by_id,
+            })
         } else {
             Err(Error::Catalog(errors))
         }
@@ -525,22 +548,38 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
     let mut errors = Vec::new();
     let mut err = |field: &str, msg: String| errors.push(Error::field(Some(&id_hint), field, msg));
     if id.is_empty() || id.contains(char::is_whitespace) {
-        err("id", "must be a non-empty endpoint id without spaces".into());
+        err(
+            "id",
+            "must be a non-empty endpoint id without spaces".into(),
+        );
     }
-    for (field, text) in [("name", &r.name), ("provider", &r.provider), ("source", &r.source)] {
+    for (field, text) in [
+        ("name", &r.name),
+        ("provider", &r.provider),
+        ("source", &r.source),
+    ] {
         if text.trim().is_empty() {
             err(field, "must not be empty".into());
         }
     }
-    if !r.source.starts_with("https://") && !r.source.starts_with("http://") && r.provider != "imported" {
+    if !r.source.starts_with("https://")
+        && !r.source.starts_with("http://")
+        && r.provider != "imported"
+    {
         err("source", format!("{:?} is not a URL", r.source));
     }
     if !is_date(&r.verified) {
-        err("verified", format!("{:?} is not a date (YYYY-MM-DD)", r.verified));
+        err(
+            "verified",
+            format!("{:?} is not a date (YYYY-MM-DD)", r.verified),
+        );
     }
     let kind = Kind::parse(&r.kind);
     if kind.is_none() {
-        err("kind", format!("{:?} is not one of image, video, audio, other", r.kind));
+        err(
+            "kind",
+            format!("{:?} is not one of image, video, audio, other", r.kind),
+        );
     }
 
     let mut options: Vec<OptionSpec> = Vec::new();
@@ -585,7 +624,9 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         summary: String::new(),
         note: r.note,
     };
-    model.summary = r.summary.unwrap_or_else(|| super::describe::summary(&model));
+    model.summary = r
+        .summary
+        .unwrap_or_else(|| super::describe::summary(&model));
     Ok(model)
 }
 
@@ -594,14 +635,22 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 fn parse_option(o: &RawOption) -> Result<OptionSpec, String> {
     if o.name.is_empty()
-        || !o.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        || !o
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
-        return Err(format!("name {:?} must be lowercase letters, digits or _", o.name));
+        return Err(format!(
+            "name {:?} must be lowercase letters, digits or _",
+            o.name
+        ));
     }
     if super::share_url::STEP_KEYS.contains(&o.name.as_str()) {
         return Err(format!("name `{}` is reserved for the scenario", o.name));
@@ -633,10 +682,19 @@ fn parse_option(o: &RawOption) -> Result<OptionSpec, String> {
         }
         _ => return Err("give either `values` or both `min` and `max`".into()),
     };
-    let mut spec = OptionSpec { name: o.name.clone(), domain, default: String::new(), unit: o.unit.clone() };
-    spec.default = spec
-        .check(&o.default, "default", "")
-        .map_err(|_| format!("default {:?} is not allowed ({})", o.default, spec.allowed()))?;
+    let mut spec = OptionSpec {
+        name: o.name.clone(),
+        domain,
+        default: String::new(),
+        unit: o.unit.clone(),
+    };
+    spec.default = spec.check(&o.default, "default", "").map_err(|_| {
+        format!(
+            "default {:?} is not allowed ({})",
+            o.default,
+            spec.allowed()
+        )
+    })?;
     Ok(spec)
 }
 
@@ -647,11 +705,17 @@ fn parse_billing(b: &RawBilling, options: &[OptionSpec]) -> Result<Billing, Fiel
     match (&b.unknown, &b.lines) {
         (Some(reason), None) => {
             if reason.trim().is_empty() {
-                errors.push(("billing.unknown".into(), "give the reason the price is unknown".into()));
+                errors.push((
+                    "billing.unknown".into(),
+                    "give the reason the price is unknown".into(),
+                ));
                 return Err(errors);
             }
             if !b.multipliers.is_empty() {
-                errors.push(("billing.multipliers".into(), "makes no sense with an unknown price".into()));
+                errors.push((
+                    "billing.multipliers".into(),
+                    "makes no sense with an unknown price".into(),
+                ));
                 return Err(errors);
             }
             return Ok(Billing::Unknown(reason.clone()));
@@ -676,19 +740,31 @@ fn parse_billing(b: &RawBilling, options: &[OptionSpec]) -> Result<Billing, Fiel
                     BTreeMap::new()
                 });
                 match decimal_field(&m.factor) {
-                    Ok(f) if f >= Decimal::ZERO => multipliers.push(Multiplier { label: m.label.clone(), when, factor: f }),
-                    Ok(_) => errors.push((format!("{field}.factor"), "must not be negative".into())),
+                    Ok(f) if f >= Decimal::ZERO => multipliers.push(Multiplier {
+                        label: m.label.clone(),
+                        when,
+                        factor: f,
+                    }),
+                    Ok(_) => {
+                        errors.push((format!("{field}.factor"), "must not be negative".into()))
+                    }
                     Err(msg) => errors.push((format!("{field}.factor"), msg)),
                 }
             }
             if errors.is_empty() {
-                Ok(Billing::Rule { lines: out, multipliers })
+                Ok(Billing::Rule {
+                    lines: out,
+                    multipliers,
+                })
             } else {
                 Err(errors)
             }
         }
         _ => {
-            errors.push(("billing".into(), "give either `lines` (a non-empty list) or `unknown` (a reason)".into()));
+            errors.push((
+                "billing".into(),
+                "give either `lines` (a non-empty list) or `unknown` (a reason)".into(),
+            ));
             Err(errors)
         }
     }
@@ -703,12 +779,17 @@ fn option_exists(name: &str, options: &[OptionSpec], numeric: bool) -> Result<()
 }
 
 /// Checks a `when` condition and returns it with canonical values (`"8.0"` -> `"8"`).
-fn check_when(when: &BTreeMap<String, String>, options: &[OptionSpec]) -> Result<BTreeMap<String, String>, String> {
+fn check_when(
+    when: &BTreeMap<String, String>,
+    options: &[OptionSpec],
+) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for (k, v) in when {
         option_exists(k, options, false)?;
         if let Some(o) = options.iter().find(|o| &o.name == k) {
-            let c = o.check(v, k, "").map_err(|_| format!("{k}={v:?} can never match ({})", o.allowed()))?;
+            let c = o
+                .check(v, k, "")
+                .map_err(|_| format!("{k}={v:?} can never match ({})", o.allowed()))?;
             out.insert(k.clone(), c);
         }
     }
@@ -774,7 +855,11 @@ fn str_field<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Result<&
         .ok_or_else(|| format!("`{key}` must be a string"))
 }
 
-fn opt_decimal(obj: &serde_json::Map<String, Value>, key: &str, default: Option<Decimal>) -> Result<Option<Decimal>, String> {
+fn opt_decimal(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    default: Option<Decimal>,
+) -> Result<Option<Decimal>, String> {
     match obj.get(key) {
         None => Ok(default),
         Some(Value::String(s)) => match decimal_field(s) {
@@ -788,7 +873,10 @@ fn opt_decimal(obj: &serde_json::Map<String, Value>, key: &str, default: Option<
 
 fn only_keys(obj: &serde_json::Map<String, Value>, allowed: &[&str]) -> Result<(), String> {
     match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(format!("unknown field `{k}` (allowed: {})", allowed.join(", "))),
+        Some(k) => Err(format!(
+            "unknown field `{k}` (allowed: {})",
+            allowed.join(", ")
+        )),
         None => Ok(()),
     }
 }
@@ -799,7 +887,11 @@ fn pair(v: &Value, what: &str, n: usize) -> Result<Vec<String>, String> {
         .filter(|a| a.len() == n)
         .ok_or_else(|| format!("`{what}` must list {n} option names"))?;
     list.iter()
-        .map(|x| x.as_str().map(str::to_string).ok_or_else(|| format!("`{what}` must list option names")))
+        .map(|x| {
+            x.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("`{what}` must list option names"))
+        })
         .collect()
 }
 
@@ -816,14 +908,21 @@ fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String>
         option_exists(&name, options, true)?;
         let times = match obj.get("times") {
             Some(t) => {
-                let t = t.as_str().ok_or("`times` must be an option name")?.to_string();
+                let t = t
+                    .as_str()
+                    .ok_or("`times` must be an option name")?
+                    .to_string();
                 option_exists(&t, options, true)?;
                 Some(t)
             }
             None => None,
         };
         let divide_by = opt_decimal(obj, "divide_by", None)?;
-        return Ok(Quantity::Option { name, divide_by, times });
+        return Ok(Quantity::Option {
+            name,
+            divide_by,
+            times,
+        });
     }
     if let Some(wh) = obj.get("megapixels") {
         only_keys(obj, &["megapixels", "px_per_mp"])?;
@@ -833,7 +932,11 @@ fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String>
         }
         let px = opt_decimal(obj, "px_per_mp", Some(Decimal::from(1_048_576u32)))?
             .unwrap_or(Decimal::ONE);
-        return Ok(Quantity::Megapixels { w: names[0].clone(), h: names[1].clone(), px_per_mp: px });
+        return Ok(Quantity::Megapixels {
+            w: names[0].clone(),
+            h: names[1].clone(),
+            px_per_mp: px,
+        });
     }
     if let Some(whs) = obj.get("video_tokens") {
         only_keys(obj, &["video_tokens", "fps", "px_per_token"])?;
@@ -842,7 +945,8 @@ fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String>
             option_exists(n, options, true)?;
         }
         let fps = opt_decimal(obj, "fps", Some(Decimal::from(24u32)))?.unwrap_or(Decimal::ONE);
-        let px_per_token = opt_decimal(obj, "px_per_token", Some(Decimal::from(1024u32)))?.unwrap_or(Decimal::ONE);
+        let px_per_token =
+            opt_decimal(obj, "px_per_token", Some(Decimal::from(1024u32)))?.unwrap_or(Decimal::ONE);
         return Ok(Quantity::VideoTokens {
             w: names[0].clone(),
             h: names[1].clone(),
@@ -855,7 +959,10 @@ fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String>
         only_keys(obj, &["lookup", "values"])?;
         return parse_table(obj.get("lookup"), obj.get("values"), options).map(Quantity::Lookup);
     }
-    Err("must be \"output\" or an object with `option`, `megapixels`, `video_tokens` or `lookup`".into())
+    Err(
+        "must be \"output\" or an object with `option`, `megapixels`, `video_tokens` or `lookup`"
+            .into(),
+    )
 }
 
 fn parse_price(v: &Value, options: &[OptionSpec]) -> Result<Price, String> {
@@ -871,16 +978,26 @@ fn parse_price(v: &Value, options: &[OptionSpec]) -> Result<Price, String> {
             only_keys(obj, &["by", "values"])?;
             parse_table(obj.get("by"), obj.get("values"), options).map(Price::Table)
         }
-        _ => Err("must be a decimal string (\"0.025\") or {\"by\": [options], \"values\": {...}}".into()),
+        _ => Err(
+            "must be a decimal string (\"0.025\") or {\"by\": [options], \"values\": {...}}".into(),
+        ),
     }
 }
 
-fn parse_table(keys: Option<&Value>, values: Option<&Value>, options: &[OptionSpec]) -> Result<Table, String> {
+fn parse_table(
+    keys: Option<&Value>,
+    values: Option<&Value>,
+    options: &[OptionSpec],
+) -> Result<Table, String> {
     let keys: Vec<String> = match keys {
         Some(Value::String(s)) => vec![s.clone()],
         Some(Value::Array(a)) if !a.is_empty() => a
             .iter()
-            .map(|x| x.as_str().map(str::to_string).ok_or("keys must be option names".to_string()))
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or("keys must be option names".to_string())
+            })
             .collect::<Result<_, _>>()?,
         _ => return Err("the table's keys must be an option name or a list of them".into()),
     };
@@ -895,17 +1012,27 @@ fn parse_table(keys: Option<&Value>, values: Option<&Value>, options: &[OptionSp
     for (combo, v) in obj {
         let parts: Vec<&str> = combo.split('|').collect();
         if parts.len() != keys.len() {
-            return Err(format!("key {combo:?} must have {} part(s) joined by |", keys.len()));
+            return Err(format!(
+                "key {combo:?} must have {} part(s) joined by |",
+                keys.len()
+            ));
         }
         let mut canonical = Vec::new();
         for (name, part) in keys.iter().zip(&parts) {
-            let Some(o) = options.iter().find(|o| &o.name == name) else { continue };
-            let c = o
-                .check(part, name, "")
-                .map_err(|_| format!("key {combo:?}: {name}={part:?} is not allowed ({})", o.allowed()))?;
+            let Some(o) = options.iter().find(|o| &o.name == name) else {
+                continue;
+            };
+            let c = o.check(part, name, "").map_err(|_| {
+                format!(
+                    "key {combo:?}: {name}={part:?} is not allowed ({})",
+                    o.allowed()
+                )
+            })?;
             canonical.push(c);
         }
-        let text = v.as_str().ok_or_else(|| format!("value of {combo:?} must be a decimal string"))?;
+        let text = v
+            .as_str()
+            .ok_or_else(|| format!("value of {combo:?} must be a decimal string"))?;
         let d = decimal_field(text).map_err(|m| format!("value of {combo:?}: {m}"))?;
         if d < Decimal::ZERO {
             return Err(format!("value of {combo:?} must not be negative"));

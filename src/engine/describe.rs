@@ -27,7 +27,12 @@ fn price(p: &Price) -> String {
             if lo == hi {
                 format!("${}", lo.normalize())
             } else {
-                format!("${}-${} by {}", lo.normalize(), hi.normalize(), t.keys.join(" & "))
+                format!(
+                    "${}-${} by {}",
+                    lo.normalize(),
+                    hi.normalize(),
+                    t.keys.join(" & ")
+                )
             }
         }
     }
@@ -42,7 +47,11 @@ fn unit(l: &LineRule) -> String {
     };
     let what = match &l.quantity {
         Quantity::Output => return l.label.clone(),
-        Quantity::Option { name, divide_by: Some(d), .. } => format!("{name}/{} {}", d.normalize(), l.label),
+        Quantity::Option {
+            name,
+            divide_by: Some(d),
+            ..
+        } => format!("{name}/{} {}", d.normalize(), l.label),
         Quantity::Option { .. } => l.label.clone(),
         Quantity::Megapixels { .. } => l.label.clone(),
         Quantity::VideoTokens { .. } => "video tokens".to_string(),

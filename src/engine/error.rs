@@ -99,7 +99,11 @@ fn join_lines(errors: &[Error]) -> String {
 
 impl Error {
     /// A field error of model `model` (or of the catalog itself when `None`).
-    pub(crate) fn field(model: Option<&str>, field: impl fmt::Display, message: impl fmt::Display) -> Self {
+    pub(crate) fn field(
+        model: Option<&str>,
+        field: impl fmt::Display,
+        message: impl fmt::Display,
+    ) -> Self {
         Error::CatalogField {
             model: model.map(str::to_string),
             field: field.to_string(),

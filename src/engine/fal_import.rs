@@ -8,7 +8,9 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use super::catalog::{Billing, Catalog, Domain, Kind, LineRule, Model, OptionSpec, Price, Quantity};
+use super::catalog::{
+    Billing, Catalog, Domain, Kind, LineRule, Model, OptionSpec, Price, Quantity,
+};
 use super::money::parse_decimal;
 use super::Error;
 
@@ -30,7 +32,9 @@ fn map_unit(unit: &str) -> Result<Unit, String> {
         "image" | "images" => Unit::PerOutput("image", Kind::Image),
         "video" | "videos" => Unit::PerOutput("video", Kind::Video),
         "audio" | "audios" => Unit::PerOutput("audio file", Kind::Audio),
-        "request" | "requests" | "generation" | "generations" => Unit::PerOutput("request", Kind::Other),
+        "request" | "requests" | "generation" | "generations" => {
+            Unit::PerOutput("request", Kind::Other)
+        }
         "megapixel" | "megapixels" => Unit::Megapixels,
         "second" | "seconds" | "video second" | "video seconds" => Unit::Seconds { per: 1 },
         "minute" | "minutes" => Unit::Seconds { per: 60 },
@@ -40,19 +44,33 @@ fn map_unit(unit: &str) -> Result<Unit, String> {
         "compute second" | "compute seconds" | "gpu second" | "gpu seconds" => Unit::ComputeSeconds,
         "" => return Err("the pricing API gives no unit".to_string()),
         "processed megapixels" => {
-            return Err("\"processed megapixels\" does not say which images (input, output) count".to_string())
+            return Err(
+                "\"processed megapixels\" does not say which images (input, output) count"
+                    .to_string(),
+            )
         }
         "units" | "unit" | "credits" | "credit" => {
-            return Err(format!("the unit {:?} does not say what is counted", unit.trim()))
+            return Err(format!(
+                "the unit {:?} does not say what is counted",
+                unit.trim()
+            ))
         }
-        other => return Err(format!("the unit {other:?} is not one gencost can bill (ambiguous)")),
+        other => {
+            return Err(format!(
+                "the unit {other:?} is not one gencost can bill (ambiguous)"
+            ))
+        }
     })
 }
 
 fn range(name: &str, min: u32, max: u32, default: u32, unit: &str) -> OptionSpec {
     OptionSpec {
         name: name.to_string(),
-        domain: Domain::Range { min: Decimal::from(min), max: Decimal::from(max), step: Some(Decimal::ONE) },
+        domain: Domain::Range {
+            min: Decimal::from(min),
+            max: Decimal::from(max),
+            step: Some(Decimal::ONE),
+        },
         default: default.to_string(),
         unit: Some(unit.to_string()),
     }
@@ -72,7 +90,11 @@ fn line(label: &str, quantity: Quantity, price: Decimal, per: u32) -> LineRule {
 }
 
 fn option_q(name: &str) -> Quantity {
-    Quantity::Option { name: name.to_string(), divide_by: None, times: None }
+    Quantity::Option {
+        name: name.to_string(),
+        divide_by: None,
+        times: None,
+    }
 }
 
 /// Builds a catalog from a fal pricing-API response.
@@ -87,8 +109,16 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
     let mut models = Vec::new();
     let mut errors = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        let id = row.get("endpoint_id").and_then(Value::as_str).map(str::trim).unwrap_or("");
-        let at = if id.is_empty() { format!("prices[{i}]") } else { id.to_string() };
+        let id = row
+            .get("endpoint_id")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or("");
+        let at = if id.is_empty() {
+            format!("prices[{i}]")
+        } else {
+            id.to_string()
+        };
         if id.is_empty() {
             errors.push(Error::field(Some(&at), "endpoint_id", "missing"));
             continue;
@@ -100,20 +130,42 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
             _ => None,
         };
         let Some(price) = price.filter(|p| *p >= Decimal::ZERO) else {
-            errors.push(Error::field(Some(&at), "unit_price", "must be a number of at least 0"));
+            errors.push(Error::field(
+                Some(&at),
+                "unit_price",
+                "must be a number of at least 0",
+            ));
             continue;
         };
         let unit = row.get("unit").and_then(Value::as_str).unwrap_or("");
         let currency = row.get("currency").and_then(Value::as_str).unwrap_or("USD");
         let (kind, options, billing, summary) = if currency.trim() != "USD" {
             let reason = format!("priced in {currency:?}; gencost quotes USD");
-            (Kind::Other, vec![], Billing::Unknown(reason.clone()), format!("price unknown: {reason}"))
+            (
+                Kind::Other,
+                vec![],
+                Billing::Unknown(reason.clone()),
+                format!("price unknown: {reason}"),
+            )
         } else if price.is_zero() {
-            let reason = format!("listed at $0 per {:?}: the real price is not published", unit.trim());
-            (Kind::Other, vec![], Billing::Unknown(reason.clone()), format!("price unknown: {reason}"))
+            let reason = format!(
+                "listed at $0 per {:?}: the real price is not published",
+                unit.trim()
+            );
+            (
+                Kind::Other,
+                vec![],
+                Billing::Unknown(reason.clone()),
+                format!("price unknown: {reason}"),
+            )
         } else {
             match map_unit(unit) {
-                Err(reason) => (Kind::Other, vec![], Billing::Unknown(reason.clone()), format!("price unknown: {reason}")),
+                Err(reason) => (
+                    Kind::Other,
+                    vec![],
+                    Billing::Unknown(reason.clone()),
+                    format!("price unknown: {reason}"),
+                ),
                 Ok(u) => build(u, price),
             }
         };
@@ -127,7 +179,10 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
             source: FAL_PRICING_API.to_string(),
             verified: "imported".to_string(),
             summary,
-            note: Some(format!("imported from a fal pricing-API response (unit {:?})", unit.trim())),
+            note: Some(format!(
+                "imported from a fal pricing-API response (unit {:?})",
+                unit.trim()
+            )),
         });
     }
     if !errors.is_empty() {
@@ -137,36 +192,69 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
 }
 
 fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing, String) {
-    let rule = |lines| Billing::Rule { lines, multipliers: vec![] };
+    let rule = |lines| Billing::Rule {
+        lines,
+        multipliers: vec![],
+    };
     match unit {
-        Unit::PerOutput(what, kind) => {
-            (kind, vec![], rule(vec![line(what, Quantity::Output, price, 1)]), format!("${price} per {what}"))
-        }
+        Unit::PerOutput(what, kind) => (
+            kind,
+            vec![],
+            rule(vec![line(what, Quantity::Output, price, 1)]),
+            format!("${price} per {what}"),
+        ),
         Unit::Megapixels => {
             let mut l = line(
                 "output megapixels",
-                Quantity::Megapixels { w: "w".into(), h: "h".into(), px_per_mp: Decimal::from(1_048_576u32) },
+                Quantity::Megapixels {
+                    w: "w".into(),
+                    h: "h".into(),
+                    px_per_mp: Decimal::from(1_048_576u32),
+                },
                 price,
                 1,
             );
             l.round_up_to = Some(Decimal::ONE);
             l.min = Some(Decimal::ONE);
             // fal's default image_size is landscape_4_3, 1024 x 768.
-            let opts = vec![range("w", 1, 14142, 1024, "px"), range("h", 1, 14142, 768, "px")];
-            (Kind::Image, opts, rule(vec![l]), format!("${price} per megapixel, rounded up"))
+            let opts = vec![
+                range("w", 1, 14142, 1024, "px"),
+                range("h", 1, 14142, 768, "px"),
+            ];
+            (
+                Kind::Image,
+                opts,
+                rule(vec![l]),
+                format!("${price} per megapixel, rounded up"),
+            )
         }
         Unit::Seconds { per } => {
             let unit = if per == 60 { "minute" } else { "second" };
             let opts = vec![range("sec", 1, 3600, 5, "s")];
-            (Kind::Video, opts, rule(vec![line("seconds", option_q("sec"), price, per)]), format!("${price} per {unit}"))
+            (
+                Kind::Video,
+                opts,
+                rule(vec![line("seconds", option_q("sec"), price, per)]),
+                format!("${price} per {unit}"),
+            )
         }
         Unit::PerThousand(option, kind, per) => {
             let opts = vec![range(option, 1, 10_000_000, 1000, option)];
-            (kind, opts, rule(vec![line(option, option_q(option), price, per)]), format!("${price} per {per} {option}"))
+            (
+                kind,
+                opts,
+                rule(vec![line(option, option_q(option), price, per)]),
+                format!("${price} per {per} {option}"),
+            )
         }
         Unit::ComputeSeconds => {
             let opts = vec![range("gpu_s", 1, 86_400, 10, "s")];
-            (Kind::Other, opts, rule(vec![line("compute seconds", option_q("gpu_s"), price, 1)]), format!("${price} per compute second"))
+            (
+                Kind::Other,
+                opts,
+                rule(vec![line("compute seconds", option_q("gpu_s"), price, 1)]),
+                format!("${price} per compute second"),
+            )
         }
     }
 }

@@ -25,22 +25,26 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 
 /// `a * b`, or an overflow error naming `what`.
 pub fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_mul(b).ok_or_else(|| Error::Overflow(what.to_string()))
+    a.checked_mul(b)
+        .ok_or_else(|| Error::Overflow(what.to_string()))
 }
 
 /// `a + b`, or an overflow error naming `what`.
 pub fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_add(b).ok_or_else(|| Error::Overflow(what.to_string()))
+    a.checked_add(b)
+        .ok_or_else(|| Error::Overflow(what.to_string()))
 }
 
 /// `a - b`, or an overflow error naming `what`.
 pub fn sub(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_sub(b).ok_or_else(|| Error::Overflow(what.to_string()))
+    a.checked_sub(b)
+        .ok_or_else(|| Error::Overflow(what.to_string()))
 }
 
 /// `a / b`, or an overflow error naming `what` (division by zero included).
 pub fn div(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_div(b).ok_or_else(|| Error::Overflow(what.to_string()))
+    a.checked_div(b)
+        .ok_or_else(|| Error::Overflow(what.to_string()))
 }
 
 /// `base ^ exp` by repeated squaring, checked.
@@ -140,7 +144,6 @@ fn with_thousands(s: &str) -> String {
 pub(crate) fn decimal_field(text: &str) -> Result<Decimal, String> {
     parse_decimal(text).ok_or_else(|| format!("{text:?} is not a decimal number"))
 }
-
 
 #[cfg(test)]
 mod tests {

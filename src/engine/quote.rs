@@ -125,7 +125,10 @@ impl Quote {
     /// Why the total is unknown: the first step whose price is unknown.
     pub fn unknown_reason(&self) -> Option<String> {
         self.steps.iter().enumerate().find_map(|(i, s)| {
-            s.costs.as_ref().err().map(|r| format!("step {} ({}): {r}", i + 1, s.model))
+            s.costs
+                .as_ref()
+                .err()
+                .map(|r| format!("step {} ({}): {r}", i + 1, s.model))
         })
     }
 }
@@ -185,9 +188,16 @@ pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {
 /// As [`quote`].
 pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQuote, Error> {
     step.check_numbers(prefix)?;
-    let primary_model = catalog.model(&step.model).map_err(|e| keyed(e, prefix, "model"))?;
+    let primary_model = catalog
+        .model(&step.model)
+        .map_err(|e| keyed(e, prefix, "model"))?;
     let fallback_model = match &step.fallback {
-        Some(f) => Some((catalog.model(&f.model).map_err(|e| keyed(e, prefix, "fallback"))?, f.percent)),
+        Some(f) => Some((
+            catalog
+                .model(&f.model)
+                .map_err(|e| keyed(e, prefix, "fallback"))?,
+            f.percent,
+        )),
         None => None,
     };
     // Every option given must belong to the primary or the fallback model.
@@ -199,12 +209,19 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
             if let Some((m, _)) = fallback_model {
                 allowed = format!("{allowed} (fallback: {})", m.option_names());
             }
-            return Err(Error::UnknownKey { key: format!("{prefix}{key}"), model: Some(step.model.clone()), allowed });
+            return Err(Error::UnknownKey {
+                key: format!("{prefix}{key}"),
+                model: Some(step.model.clone()),
+                allowed,
+            });
         }
     }
     let primary = price_generation(primary_model, &step.options, prefix)?;
     let fallback = match fallback_model {
-        Some((m, percent)) => Some((percent / Decimal::ONE_HUNDRED, price_generation(m, &step.options, prefix)?)),
+        Some((m, percent)) => Some((
+            percent / Decimal::ONE_HUNDRED,
+            price_generation(m, &step.options, prefix)?,
+        )),
         None => None,
     };
 
@@ -213,9 +230,19 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
     let (expected_attempts, p_no_output) = match step.max_attempts {
         Some(k) => {
             let rk = pow(r, k, "retry rate to the power of max")?;
-            (div(sub(Decimal::ONE, rk, "attempts")?, accept, "expected attempts")?, rk)
+            (
+                div(
+                    sub(Decimal::ONE, rk, "attempts")?,
+                    accept,
+                    "expected attempts",
+                )?,
+                rk,
+            )
         }
-        None => (div(Decimal::ONE, accept, "expected attempts")?, Decimal::ZERO),
+        None => (
+            div(Decimal::ONE, accept, "expected attempts")?,
+            Decimal::ZERO,
+        ),
     };
 
     let blended = match (&primary, &fallback) {
@@ -225,8 +252,12 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
             Priced::Unknown { model, reason } => Err(format!("fallback {model}: {reason}")),
             Priced::Known(g) => {
                 let keep = sub(Decimal::ONE, *f, "failover")?;
-                add(mul(keep, p.cost, "failover blend")?, mul(*f, g.cost, "failover blend")?, "failover blend")
-                    .map_err(|e| e.to_string())
+                add(
+                    mul(keep, p.cost, "failover blend")?,
+                    mul(*f, g.cost, "failover blend")?,
+                    "failover blend",
+                )
+                .map_err(|e| e.to_string())
             }
         },
     };
@@ -292,11 +323,18 @@ pub fn resolve_options(
 ///
 /// # Errors
 /// As [`quote`].
-pub fn price_generation(model: &Model, given: &BTreeMap<String, String>, prefix: &str) -> Result<Priced, Error> {
+pub fn price_generation(
+    model: &Model,
+    given: &BTreeMap<String, String>,
+    prefix: &str,
+) -> Result<Priced, Error> {
     let options = resolve_options(model, given, prefix)?;
     let (lines, multipliers) = match &model.billing {
         Billing::Unknown(reason) => {
-            return Ok(Priced::Unknown { model: model.id.clone(), reason: reason.clone() });
+            return Ok(Priced::Unknown {
+                model: model.id.clone(),
+                reason: reason.clone(),
+            });
         }
         Billing::Rule { lines, multipliers } => (lines, multipliers),
     };
@@ -309,7 +347,11 @@ pub fn price_generation(model: &Model, given: &BTreeMap<String, String>, prefix:
         items.push(item);
     }
     for m in multipliers.iter().filter(|m| matches(&m.when, &options)) {
-        let extra = mul(total, sub(m.factor, Decimal::ONE, &what("multiplier"))?, &what("multiplier"))?;
+        let extra = mul(
+            total,
+            sub(m.factor, Decimal::ONE, &what("multiplier"))?,
+            &what("multiplier"),
+        )?;
         items.push(LineItem {
             label: format!("{} (x{})", m.label, m.factor.normalize()),
             quantity: m.factor,
@@ -320,7 +362,12 @@ pub fn price_generation(model: &Model, given: &BTreeMap<String, String>, prefix:
         });
         total = add(total, extra, &what("multiplier"))?;
     }
-    Ok(Priced::Known(Generation { model: model.id.clone(), options, lines: items, cost: total }))
+    Ok(Priced::Known(Generation {
+        model: model.id.clone(),
+        options,
+        lines: items,
+        cost: total,
+    }))
 }
 
 fn matches(when: &BTreeMap<String, String>, options: &BTreeMap<String, String>) -> bool {
@@ -334,25 +381,45 @@ fn number(model: &Model, options: &BTreeMap<String, String>, name: &str) -> Resu
         .ok_or_else(|| Error::field(Some(&model.id), name, "the option has no numeric value"))
 }
 
-fn lookup(model: &Model, table: &Table, options: &BTreeMap<String, String>) -> Result<Decimal, Error> {
-    let key: Vec<&str> = table.keys.iter().map(|k| options.get(k).map_or("", String::as_str)).collect();
-    table.values.get(&key.join("|")).copied().ok_or_else(|| Error::NoPriceFor {
-        model: model.id.clone(),
-        combination: table
-            .keys
-            .iter()
-            .zip(&key)
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
+fn lookup(
+    model: &Model,
+    table: &Table,
+    options: &BTreeMap<String, String>,
+) -> Result<Decimal, Error> {
+    let key: Vec<&str> = table
+        .keys
+        .iter()
+        .map(|k| options.get(k).map_or("", String::as_str))
+        .collect();
+    table
+        .values
+        .get(&key.join("|"))
+        .copied()
+        .ok_or_else(|| Error::NoPriceFor {
+            model: model.id.clone(),
+            combination: table
+                .keys
+                .iter()
+                .zip(&key)
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
-fn bill_line(model: &Model, rule: &LineRule, options: &BTreeMap<String, String>) -> Result<LineItem, Error> {
+fn bill_line(
+    model: &Model,
+    rule: &LineRule,
+    options: &BTreeMap<String, String>,
+) -> Result<LineItem, Error> {
     let what = format!("{} ({})", model.id, rule.label);
     let quantity = match &rule.quantity {
         Quantity::Output => Decimal::ONE,
-        Quantity::Option { name, divide_by, times } => {
+        Quantity::Option {
+            name,
+            divide_by,
+            times,
+        } => {
             let mut q = number(model, options, name)?;
             if let Some(d) = divide_by {
                 q = div(q, *d, &what)?;
@@ -363,12 +430,30 @@ fn bill_line(model: &Model, rule: &LineRule, options: &BTreeMap<String, String>)
             q
         }
         Quantity::Megapixels { w, h, px_per_mp } => {
-            let px = mul(number(model, options, w)?, number(model, options, h)?, &what)?;
+            let px = mul(
+                number(model, options, w)?,
+                number(model, options, h)?,
+                &what,
+            )?;
             div(px, *px_per_mp, &what)?
         }
-        Quantity::VideoTokens { w, h, sec, fps, px_per_token } => {
-            let frames = add(mul(*fps, number(model, options, sec)?, &what)?, Decimal::ONE, &what)?;
-            let px = mul(number(model, options, w)?, number(model, options, h)?, &what)?;
+        Quantity::VideoTokens {
+            w,
+            h,
+            sec,
+            fps,
+            px_per_token,
+        } => {
+            let frames = add(
+                mul(*fps, number(model, options, sec)?, &what)?,
+                Decimal::ONE,
+                &what,
+            )?;
+            let px = mul(
+                number(model, options, w)?,
+                number(model, options, h)?,
+                &what,
+            )?;
             div(mul(px, frames, &what)?, *px_per_token, &what)?
         }
         Quantity::Lookup(table) => lookup(model, table, options)?,

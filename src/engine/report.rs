@@ -38,10 +38,19 @@ fn step_json(st: &StepQuote) -> Value {
     let mut m = Map::new();
     m.insert("model".into(), Value::String(st.model.clone()));
     let costs = st.costs.as_ref().ok();
-    m.insert("cost_per_generation".into(), opt(costs.map(|c| c.cost_per_generation)));
+    m.insert(
+        "cost_per_generation".into(),
+        opt(costs.map(|c| c.cost_per_generation)),
+    );
     m.insert("expected_attempts".into(), s(st.expected_attempts));
-    m.insert("cost_per_accepted_output".into(), opt(costs.map(|c| c.cost_per_accepted_output)));
-    m.insert("expected_cost_per_action".into(), opt(costs.map(|c| c.expected_cost_per_action)));
+    m.insert(
+        "cost_per_accepted_output".into(),
+        opt(costs.map(|c| c.cost_per_accepted_output)),
+    );
+    m.insert(
+        "expected_cost_per_action".into(),
+        opt(costs.map(|c| c.expected_cost_per_action)),
+    );
     m.insert("p_no_output".into(), s(st.p_no_output));
     let mut lines = Vec::new();
     let with_fallback = st.fallback.is_some();
@@ -80,7 +89,10 @@ pub fn to_json(q: &Quote) -> Value {
     m.insert("cost_per_action".into(), opt(q.cost_per_action));
     m.insert("actions_per_dollar".into(), opt(q.actions_per_dollar));
     m.insert("monthly".into(), opt(q.monthly));
-    m.insert("steps".into(), Value::Array(q.steps.iter().map(step_json).collect()));
+    m.insert(
+        "steps".into(),
+        Value::Array(q.steps.iter().map(step_json).collect()),
+    );
     if let Some(reason) = q.unknown_reason() {
         m.insert("unknown".into(), Value::String(reason));
     }
@@ -102,7 +114,11 @@ fn generation_text(g: &Generation, indent: &str, out: &mut String) {
         } else {
             format!("{} -> {}", exact(l.quantity), exact(l.billable_quantity))
         };
-        let per = if l.per == Decimal::ONE { String::new() } else { format!(" / {}", exact(l.per)) };
+        let per = if l.per == Decimal::ONE {
+            String::new()
+        } else {
+            format!(" / {}", exact(l.per))
+        };
         out.push_str(&format!(
             "{indent}{}: {qty} x ${}{per} = ${}\n",
             l.label,
@@ -124,7 +140,11 @@ pub fn to_text(q: &Quote) -> String {
         if let Some((share, fb)) = &st.fallback {
             match fb {
                 Priced::Known(g) => {
-                    out.push_str(&format!("  fallback {} serves {} of generations:\n", g.model, pct(*share)));
+                    out.push_str(&format!(
+                        "  fallback {} serves {} of generations:\n",
+                        g.model,
+                        pct(*share)
+                    ));
                     generation_text(g, "    ", &mut out);
                 }
                 Priced::Unknown { model, reason } => {
@@ -139,9 +159,16 @@ pub fn to_text(q: &Quote) -> String {
                 display_number(st.expected_attempts, 6),
                 pct(st.p_no_output)
             ),
-            None => format!("1 / (1 - {}) = {}", exact(r), display_number(st.expected_attempts, 6)),
+            None => format!(
+                "1 / (1 - {}) = {}",
+                exact(r),
+                display_number(st.expected_attempts, 6)
+            ),
         };
-        out.push_str(&format!("  rejection rate {}: expected attempts per output {attempts}\n", pct(r)));
+        out.push_str(&format!(
+            "  rejection rate {}: expected attempts per output {attempts}\n",
+            pct(r)
+        ));
         match &st.costs {
             Ok(c) => {
                 if let Some((share, fb)) = &st.fallback {
@@ -155,7 +182,10 @@ pub fn to_text(q: &Quote) -> String {
                         ));
                     }
                 } else {
-                    out.push_str(&format!("  cost per generation: {}\n", display_usd(c.cost_per_generation)));
+                    out.push_str(&format!(
+                        "  cost per generation: {}\n",
+                        display_usd(c.cost_per_generation)
+                    ));
                 }
                 out.push_str(&format!(
                     "  cost per accepted output: ${} / (1 - {}) = {}\n",
@@ -176,7 +206,11 @@ pub fn to_text(q: &Quote) -> String {
     }
     match q.cost_per_action {
         Some(total) => {
-            out.push_str(&format!("cost per action: {} (exact {})\n", display_usd(total), exact(total)));
+            out.push_str(&format!(
+                "cost per action: {} (exact {})\n",
+                display_usd(total),
+                exact(total)
+            ));
             match q.actions_per_dollar {
                 Some(a) => out.push_str(&format!("actions per $1: {}\n", display_number(a, 2))),
                 None => out.push_str("actions per $1: unlimited (the action costs nothing)\n"),

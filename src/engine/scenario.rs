@@ -97,14 +97,23 @@ impl Step {
 }
 
 fn invalid(key: &str, value: impl ToString, allowed: &str) -> Error {
-    Error::InvalidValue { key: key.to_string(), value: value.to_string(), model: None, allowed: allowed.to_string() }
+    Error::InvalidValue {
+        key: key.to_string(),
+        value: value.to_string(),
+        model: None,
+        allowed: allowed.to_string(),
+    }
 }
 
 pub(crate) fn check_n(n: u32, key: &str) -> Result<(), Error> {
     if (1..=MAX_N).contains(&n) {
         Ok(())
     } else {
-        Err(invalid(key, n, &format!("a whole number from 1 to {MAX_N}")))
+        Err(invalid(
+            key,
+            n,
+            &format!("a whole number from 1 to {MAX_N}"),
+        ))
     }
 }
 
@@ -112,7 +121,11 @@ pub(crate) fn check_max(k: u32, key: &str) -> Result<(), Error> {
     if (1..=MAX_ATTEMPTS).contains(&k) {
         Ok(())
     } else {
-        Err(invalid(key, k, &format!("a whole number of attempts from 1 to {MAX_ATTEMPTS}")))
+        Err(invalid(
+            key,
+            k,
+            &format!("a whole number of attempts from 1 to {MAX_ATTEMPTS}"),
+        ))
     }
 }
 
@@ -135,7 +148,11 @@ pub(crate) fn check_failover(f: Decimal, key: &str) -> Result<(), Error> {
 
 pub(crate) fn check_actions(a: Decimal, key: &str) -> Result<(), Error> {
     if a < Decimal::ZERO || a > Decimal::from(MAX_ACTIONS) {
-        return Err(invalid(key, a, &format!("a number of actions from 0 to {MAX_ACTIONS}")));
+        return Err(invalid(
+            key,
+            a,
+            &format!("a number of actions from 0 to {MAX_ACTIONS}"),
+        ));
     }
     Ok(())
 }
@@ -157,7 +174,10 @@ pub(crate) fn parse_number(text: &str) -> Option<Decimal> {
 impl Scenario {
     /// A scenario of one step.
     pub fn single(step: Step) -> Scenario {
-        Scenario { steps: vec![step], actions_per_month: None }
+        Scenario {
+            steps: vec![step],
+            actions_per_month: None,
+        }
     }
 
     /// Checks the numbers of every step and the monthly actions.
@@ -169,7 +189,11 @@ impl Scenario {
             return Err(Error::Missing("model".to_string()));
         }
         if self.steps.len() > MAX_STEPS {
-            return Err(invalid("steps", self.steps.len(), &format!("at most {MAX_STEPS} steps")));
+            return Err(invalid(
+                "steps",
+                self.steps.len(),
+                &format!("at most {MAX_STEPS} steps"),
+            ));
         }
         for (i, s) in self.steps.iter().enumerate() {
             s.check_numbers(&step_prefix(i))?;

@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use super::scenario::{
-    check_actions, check_failover, check_max, check_n, check_retry, parse_number, parse_whole, step_prefix,
-    Fallback, Scenario, Step, MAX_STEPS,
+    check_actions, check_failover, check_max, check_n, check_retry, parse_number, parse_whole,
+    step_prefix, Fallback, Scenario, Step, MAX_STEPS,
 };
 use super::Error;
 
@@ -135,7 +135,11 @@ pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
                         allowed: allowed_of(&e),
                     }),
                 },
-                None => out.errors.push(invalid("actions", &value, "a number of actions per month, such as 10000")),
+                None => out.errors.push(invalid(
+                    "actions",
+                    &value,
+                    "a number of actions per month, such as 10000",
+                )),
             }
             continue;
         }
@@ -147,16 +151,21 @@ pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
             }
         };
         if index >= MAX_STEPS {
-            out.errors.push(invalid(&key, &value, &format!("steps s2. to s{MAX_STEPS}.")));
+            out.errors.push(invalid(
+                &key,
+                &value,
+                &format!("steps s2. to s{MAX_STEPS}."),
+            ));
             continue;
         }
         if !is_key_name(&name) || SCENARIO_KEYS.contains(&name.as_str()) {
             out.errors.push(Error::UnknownKey {
                 key: key.clone(),
                 model: None,
-                allowed: "model, w, h, sec, n, retry, max, fallback, failover, actions, s2. to s20. \
+                allowed:
+                    "model, w, h, sec, n, retry, max, fallback, failover, actions, s2. to s20. \
                           prefixes, or an option of the model"
-                    .to_string(),
+                        .to_string(),
             });
             continue;
         }
@@ -175,19 +184,40 @@ pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
                 "model" => step.model = value.trim().to_string(),
                 "n" => match parse_whole(&value) {
                     Some(n) if check_n(n, &key).is_ok() => step.n = n,
-                    _ => out.errors.push(invalid(&key, &value, &format!("a whole number from 1 to {}", super::scenario::MAX_N))),
+                    _ => out.errors.push(invalid(
+                        &key,
+                        &value,
+                        &format!("a whole number from 1 to {}", super::scenario::MAX_N),
+                    )),
                 },
                 "retry" => match parse_number(&value) {
                     Some(r) => match check_retry(r, &key) {
                         Ok(()) => step.retry_percent = r,
-                        Err(Error::NoOutputAccepted(k)) => out.errors.push(Error::NoOutputAccepted(k)),
-                        Err(_) => out.errors.push(invalid(&key, &value, "a percentage from 0 to below 100")),
+                        Err(Error::NoOutputAccepted(k)) => {
+                            out.errors.push(Error::NoOutputAccepted(k))
+                        }
+                        Err(_) => out.errors.push(invalid(
+                            &key,
+                            &value,
+                            "a percentage from 0 to below 100",
+                        )),
                     },
-                    None => out.errors.push(invalid(&key, &value, "a percentage from 0 to below 100, such as 20 or 12.5")),
+                    None => out.errors.push(invalid(
+                        &key,
+                        &value,
+                        "a percentage from 0 to below 100, such as 20 or 12.5",
+                    )),
                 },
                 "max" => match parse_whole(&value) {
                     Some(k) if check_max(k, &key).is_ok() => step.max_attempts = Some(k),
-                    _ => out.errors.push(invalid(&key, &value, &format!("a whole number of attempts from 1 to {}", super::scenario::MAX_ATTEMPTS))),
+                    _ => out.errors.push(invalid(
+                        &key,
+                        &value,
+                        &format!(
+                            "a whole number of attempts from 1 to {}",
+                            super::scenario::MAX_ATTEMPTS
+                        ),
+                    )),
                 },
                 "fallback" => {
                     if value.trim().is_empty() {
@@ -200,7 +230,9 @@ pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
                     failover_given = true;
                     match parse_number(&value) {
                         Some(f) if check_failover(f, &key).is_ok() => failover = Some(f),
-                        _ => out.errors.push(invalid(&key, &value, "a percentage from 0 to 100")),
+                        _ => out
+                            .errors
+                            .push(invalid(&key, &value, "a percentage from 0 to 100")),
                     }
                 }
                 _ => {
@@ -214,11 +246,18 @@ pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
         }
         match (fallback_model, failover) {
             (Some(model), Some(percent)) => step.fallback = Some(Fallback { model, percent }),
-            (Some(_), None) if !failover_given => out.errors.push(Error::Missing(format!("{prefix}failover"))),
+            (Some(_), None) if !failover_given => {
+                out.errors.push(Error::Missing(format!("{prefix}failover")))
+            }
             (None, Some(_)) => out.errors.push(Error::Missing(format!("{prefix}fallback"))),
             _ => {}
         }
-        if step.model.is_empty() && !out.errors.iter().any(|e| matches!(e, Error::Missing(k) if *k == format!("{prefix}model"))) {
+        if step.model.is_empty()
+            && !out
+                .errors
+                .iter()
+                .any(|e| matches!(e, Error::Missing(k) if *k == format!("{prefix}model")))
+        {
             out.errors.push(Error::Missing(format!("{prefix}model")));
         }
         out.scenario.steps.push(step);
@@ -234,13 +273,20 @@ fn allowed_of(e: &Error) -> String {
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> Error {
-    Error::InvalidValue { key: key.to_string(), value: value.to_string(), model: None, allowed: allowed.to_string() }
+    Error::InvalidValue {
+        key: key.to_string(),
+        value: value.to_string(),
+        model: None,
+        allowed: allowed.to_string(),
+    }
 }
 
 fn is_key_name(name: &str) -> bool {
     !name.is_empty()
         && name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// `s3.sec` -> (2, `sec`); `sec` -> (0, `sec`).
@@ -249,11 +295,15 @@ fn split_step(key: &str) -> Result<(usize, String), Error> {
         if let Some((num, name)) = rest.split_once('.') {
             if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
                 return match num.parse::<usize>() {
-                    Ok(n) if n >= 2 && n <= MAX_STEPS && !num.starts_with('0') => Ok((n - 1, name.to_string())),
+                    Ok(n) if n >= 2 && n <= MAX_STEPS && !num.starts_with('0') => {
+                        Ok((n - 1, name.to_string()))
+                    }
                     _ => Err(Error::UnknownKey {
                         key: key.to_string(),
                         model: None,
-                        allowed: format!("step prefixes s2. to s{MAX_STEPS}. (step 1 has no prefix)"),
+                        allowed: format!(
+                            "step prefixes s2. to s{MAX_STEPS}. (step 1 has no prefix)"
+                        ),
                     }),
                 };
             }
@@ -312,7 +362,9 @@ pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -1,0 +1,131 @@
+//! The costs: totals, the split by step, the retry chart, the calculation and the error list.
+
+use leptos::prelude::*;
+
+use super::Ctx;
+
+/// The totals, with the test hooks of the public interface.
+#[component]
+pub fn Summary() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let eval = ctx.eval;
+    let multi = move || eval.with(|e| e.steps.len() > 1);
+    let get = move |f: fn(&crate::form::Evaluation) -> Option<String>| {
+        move || eval.with(|e| f(e)).unwrap_or_else(|| "—".to_string())
+    };
+    view! {
+        <div class="gc-summary" aria-live="polite" aria-atomic="true">
+            <dl class="gc-totals">
+                <div class="gc-total-main">
+                    <dt>"Cost per user action"</dt>
+                    <dd data-testid="cost-per-action">{get(|e| e.cost_per_action.clone())}</dd>
+                </div>
+                <div>
+                    <dt>{move || if multi() { "Per generation (one of each step)" } else { "Per generation" }}</dt>
+                    <dd data-testid="cost-per-generation">{get(|e| e.cost_per_generation.clone())}</dd>
+                </div>
+                <div>
+                    <dt>{move || if multi() { "Per accepted output (one of each step)" } else { "Per accepted output" }}</dt>
+                    <dd data-testid="cost-per-accepted-output">{get(|e| e.cost_per_accepted_output.clone())}</dd>
+                </div>
+                <div>
+                    <dt>"Actions per $1"</dt>
+                    <dd data-testid="actions-per-dollar">{get(|e| e.actions_per_dollar.clone())}</dd>
+                </div>
+                <div>
+                    <dt>"Monthly spend"</dt>
+                    <dd data-testid="monthly">{get(|e| e.monthly.clone())}</dd>
+                </div>
+            </dl>
+            {move || eval.with(|e| e.no_total.clone()).map(|m| view! { <p class="gc-unknown" data-testid="unknown">{m}</p> })}
+            <details class="gc-calc">
+                <summary>"Show calculation"</summary>
+                <div data-testid="breakdown">
+                    {move || eval.with(|e| e.steps.iter().map(|s| {
+                        let title = format!("Step {}: {}", s.index + 1, s.model.as_ref().map(|m| m.name.clone()).unwrap_or_else(|| "unknown model".into()));
+                        let lines = s.lines.iter().map(|l| view! { <li><span>{l.label.clone()}</span>": "<code>{l.arithmetic.clone()}</code></li> }).collect_view();
+                        let maths = s.maths.iter().map(|m| view! { <li><code>{m.clone()}</code></li> }).collect_view();
+                        view! { <section><h3>{title}</h3><ul class="gc-lines">{lines}</ul><ul class="gc-maths">{maths}</ul></section> }
+                    }).collect_view())}
+                </div>
+            </details>
+        </div>
+    }
+}
+
+/// A bar splitting the cost per action by step.
+#[component]
+pub fn SplitBar() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let parts = move || ctx.eval.with(|e| e.split.clone());
+    view! {
+        <Show when=move || { parts().len() > 1 }>
+            <figure class="gc-split" aria-label="Share of each step in the cost per action">
+                <div class="gc-bar">
+                    {move || parts().into_iter().map(|(n, id, pct)| view! {
+                        <span class=format!("gc-seg gc-seg-{}", (n - 1) % 6) style=format!("width:{pct}%") title=format!("step {n} ({id}): {pct} %")></span>
+                    }).collect_view()}
+                </div>
+                <figcaption>
+                    {move || parts().into_iter().map(|(n, id, pct)| view! {
+                        <span class="gc-legend"><i class=format!("gc-seg-{}", (n - 1) % 6)></i>{format!("Step {n} · {id}: {pct} %")}</span>
+                    }).collect_view()}
+                </figcaption>
+            </figure>
+        </Show>
+    }
+}
+
+/// Cost per accepted output against the rejection rate, 0 to 90 %.
+#[component]
+pub fn Chart() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let chart = move || ctx.eval.with(|e| e.chart.clone());
+    view! {
+        {move || chart().map(|c| view! {
+            <figure class="gc-chart">
+                <svg viewBox=c.view_box.clone() role="img" aria-labelledby="gc-chart-title" data-testid="retry-chart">
+                    <title id="gc-chart-title">{format!("Step {} cost per accepted output against the rejection rate, 0 to 90 %", c.step)}</title>
+                    {c.y_ticks.iter().map(|(y, t)| view! {
+                        <line class="gc-grid-line" x1="56" x2="376" y1=y.clone() y2=y.clone()></line>
+                        <text class="gc-tick" x="50" y=y.clone() text-anchor="end" dominant-baseline="middle">{t.clone()}</text>
+                    }).collect_view()}
+                    {c.x_ticks.iter().map(|(x, t)| view! {
+                        <text class="gc-tick" x=x.clone() y="186" text-anchor="middle">{t.clone()}</text>
+                    }).collect_view()}
+                    <path class="gc-linear" d=c.linear.clone()></path>
+                    <path class="gc-curve" d=c.curve.clone()></path>
+                    {c.marker.clone().map(|(x, y)| view! { <circle class="gc-marker" cx=x cy=y r="5"></circle> })}
+                </svg>
+                <figcaption>
+                    {c.marker_label.clone()}
+                    <span class="gc-key"><i class="gc-key-curve"></i>"c / (1 − r), what you pay"</span>
+                    <span class="gc-key"><i class="gc-key-linear"></i>"c × (1 + r), the rule of thumb"</span>
+                </figcaption>
+            </figure>
+        })}
+    }
+}
+
+/// Every problem, in one list (`data-testid="error"`).
+#[component]
+pub fn ErrorList() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let errors = move || ctx.eval.with(|e| e.errors.clone());
+    let ignored = move || ctx.form.with(|f| f.ignored.clone());
+    view! {
+        <Show when=move || !errors().is_empty()>
+            <div class="gc-errors" role="alert">
+                <h2>"Check these fields"</h2>
+                <ul data-testid="error">
+                    {move || errors().into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+        <Show when=move || !ignored().is_empty()>
+            <p class="gc-ignored" data-testid="ignored">
+                {move || format!("Ignored URL parameters (no model uses them): {}", ignored().join(", "))}
+            </p>
+        </Show>
+    }
+}

@@ -1,0 +1,397 @@
+//! One workflow step: its model, options, counts, retry rate, fallback and its figures.
+
+use leptos::prelude::*;
+
+use super::Ctx;
+use crate::form::{model_groups, Control, StepView, SIZE_PRESETS};
+
+/// The current view of step `id`, if it still exists.
+fn view_of(ctx: Ctx, id: u64) -> Option<StepView> {
+    ctx.eval
+        .with(|e| e.steps.iter().find(|s| s.id == id).cloned())
+}
+
+fn index_of(ctx: Ctx, id: u64) -> Option<usize> {
+    ctx.form.with(|f| f.steps.iter().position(|s| s.id == id))
+}
+
+fn field(ctx: Ctx, id: u64, key: &'static str) -> String {
+    ctx.form.with(|f| {
+        f.steps
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.get(key).to_string())
+            .unwrap_or_default()
+    })
+}
+
+fn set(ctx: Ctx, id: u64, key: &str, value: String) {
+    if let Some(i) = index_of(ctx, id) {
+        ctx.form.update(|f| f.set(i, key, &value));
+    }
+}
+
+/// The message for unprefixed `key` of step `id`.
+fn error_of(ctx: Ctx, id: u64, key: &str) -> Option<String> {
+    ctx.eval.with(|e| {
+        e.steps
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.error_for(key))
+    })
+}
+
+/// A DOM id unique to the step and field.
+fn dom_id(id: u64, key: &str) -> String {
+    format!("gc-{id}-{}", key.replace('.', "-"))
+}
+
+/// A message under a field, linked by `aria-describedby`.
+#[component]
+fn FieldError(
+    /// The step's id.
+    id: u64,
+    /// The field's unprefixed key.
+    key: &'static str,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let msg = move || error_of(ctx, id, key);
+    view! { <p class="gc-err" id=dom_id(id, &format!("{key}-err")) hidden=move || msg().is_none()>{msg}</p> }
+}
+
+/// A text field of a step bound to a share-URL key.
+#[component]
+fn TextField(
+    /// The step's id.
+    id: u64,
+    /// The field's unprefixed key (`n`, `retry`...).
+    key: &'static str,
+    /// Its label.
+    label: &'static str,
+    /// A hint after the label.
+    #[prop(optional)]
+    hint: &'static str,
+    /// The placeholder shown when empty.
+    #[prop(optional)]
+    placeholder: &'static str,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let testid = move || {
+        format!(
+            "{}{key}",
+            index_of(ctx, id)
+                .map(crate::engine::scenario::step_prefix)
+                .unwrap_or_default()
+        )
+    };
+    view! {
+        <label class="gc-field">
+            <span>{label}<small>{hint}</small></span>
+            <input
+                type="text"
+                inputmode="decimal"
+                id=dom_id(id, key)
+                data-testid=testid
+                placeholder=placeholder
+                prop:value=move || field(ctx, id, key)
+                on:input=move |ev| set(ctx, id, key, event_target_value(&ev))
+                aria-invalid=move || error_of(ctx, id, key).is_some().to_string()
+                aria-describedby=dom_id(id, &format!("{key}-err"))
+            />
+        </label>
+        <FieldError id=id key=key />
+    }
+}
+
+/// The model picker: type to search over id, name and provider; grouped by kind.
+#[component]
+fn ModelPicker(
+    /// The step's id.
+    id: u64,
+    /// `model` or `fallback`.
+    key: &'static str,
+    /// Its label.
+    label: &'static str,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let search = RwSignal::new(String::new());
+    let current = move || field(ctx, id, key);
+    let testid = move || {
+        format!(
+            "{}{key}",
+            index_of(ctx, id)
+                .map(crate::engine::scenario::step_prefix)
+                .unwrap_or_default()
+        )
+    };
+    let options = move || {
+        let cur = current();
+        let q = search.get();
+        ctx.catalog.with(|c| {
+            let groups = model_groups(c, &q);
+            let shown = groups.iter().any(|(_, ms)| ms.iter().any(|m| m.id == cur));
+            let mut out = Vec::new();
+            if key == "fallback" {
+                out.push(view! { <option value="">"No fallback"</option> }.into_any());
+            }
+            if !shown && !cur.is_empty() {
+                let text = c
+                    .model(&cur)
+                    .map(|m| format!("{} · {}", m.name, m.summary))
+                    .unwrap_or_else(|_| format!("{cur} (not in the catalog)"));
+                out.push(view! { <option value=cur.clone()>{text}</option> }.into_any());
+            }
+            for (kind, models) in groups {
+                let items = models
+                    .into_iter()
+                    .map(|m| {
+                        let text = format!("{} · {} · {}", m.name, m.provider, m.summary);
+                        view! { <option value=m.id.clone() title=m.id.clone()>{text}</option> }
+                    })
+                    .collect_view();
+                out.push(view! { <optgroup label=kind.as_str()>{items}</optgroup> }.into_any());
+            }
+            out
+        })
+    };
+    let on_change = move |ev| {
+        let value = event_target_value(&ev);
+        if let Some(i) = index_of(ctx, id) {
+            if key == "model" {
+                ctx.catalog
+                    .with_untracked(|c| ctx.form.update(|f| f.set_model(c, i, &value)));
+            } else {
+                ctx.form.update(|f| f.set_fallback(i, &value));
+            }
+        }
+    };
+    view! {
+        <div class="gc-picker">
+            <label class="gc-field">
+                <span>{label}" "<small>"search"</small></span>
+                <input type="search" placeholder="flux, veo, fal, audio…" id=dom_id(id, &format!("{key}-search"))
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev)) />
+            </label>
+            <label class="gc-field gc-wide">
+                <span class="gc-visually-hidden">{label}</span>
+                <select id=dom_id(id, key) data-testid=testid on:change=on_change prop:value=current
+                    aria-invalid=move || error_of(ctx, id, key).is_some().to_string()
+                    aria-describedby=dom_id(id, &format!("{key}-err"))>
+                    {options}
+                </select>
+            </label>
+            <FieldError id=id key=key />
+        </div>
+    }
+}
+
+/// The options the step's model (and fallback) take.
+#[component]
+fn Options(
+    /// The step's id.
+    id: u64,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let names = move || {
+        view_of(ctx, id)
+            .map(|v| v.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let has_size = move || {
+        view_of(ctx, id).is_some_and(|v| {
+            v.options
+                .iter()
+                .any(|o| o.name == "w" && matches!(o.control, Control::Number { .. }))
+                && v.options.iter().any(|o| o.name == "h")
+        })
+    };
+    let preset_value = move || {
+        let v = view_of(ctx, id);
+        let get = |n: &str| {
+            v.as_ref()
+                .and_then(|v| {
+                    v.options
+                        .iter()
+                        .find(|o| o.name == n)
+                        .map(|o| o.value.clone())
+                })
+                .unwrap_or_default()
+        };
+        let (w, h) = (get("w"), get("h"));
+        SIZE_PRESETS
+            .iter()
+            .find(|(_, pw, ph)| pw.to_string() == w && ph.to_string() == h)
+            .map(|(n, _, _)| n.to_string())
+            .unwrap_or_else(|| "custom".to_string())
+    };
+    let on_preset = move |ev| {
+        let name = event_target_value(&ev);
+        if let Some((_, w, h)) = SIZE_PRESETS.iter().find(|(n, _, _)| *n == name) {
+            if let Some(i) = index_of(ctx, id) {
+                ctx.form.update(|f| {
+                    f.set(i, "w", &w.to_string());
+                    f.set(i, "h", &h.to_string());
+                });
+            }
+        }
+    };
+    view! {
+        <div class="gc-options">
+            <Show when=has_size>
+                <label class="gc-field">
+                    <span>"Size"</span>
+                    <select id=dom_id(id, "size") on:change=on_preset prop:value=preset_value>
+                        {SIZE_PRESETS.iter().map(|(n, w, h)| view! { <option value=*n>{format!("{n} ({w}×{h})")}</option> }).collect_view()}
+                        <option value="custom">"custom"</option>
+                    </select>
+                </label>
+            </Show>
+            <For each=names key=|n| n.clone() children=move |name| view! { <OptionField id=id name=name /> } />
+        </div>
+    }
+}
+
+/// One option of the model: a select or a number field.
+#[component]
+fn OptionField(
+    /// The step's id.
+    id: u64,
+    /// The option's name.
+    name: String,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let n = name.clone();
+    let opt = move || view_of(ctx, id).and_then(|v| v.options.into_iter().find(|o| o.name == n));
+    let Some(initial) = opt() else {
+        return ().into_any();
+    };
+    let key = name.clone();
+    let testid = move || {
+        format!(
+            "{}{}",
+            index_of(ctx, id)
+                .map(crate::engine::scenario::step_prefix)
+                .unwrap_or_default(),
+            key
+        )
+    };
+    let k2 = name.clone();
+    let set_value = move |ev| set(ctx, id, &k2, event_target_value(&ev));
+    let value = {
+        let opt = opt.clone();
+        move || opt().map(|o| o.value).unwrap_or_default()
+    };
+    let error = {
+        let opt = opt.clone();
+        move || opt().and_then(|o| o.error)
+    };
+    let err_id = dom_id(id, &format!("{name}-err"));
+    let unit = if initial.unit.is_empty() || initial.unit == name {
+        String::new()
+    } else {
+        format!(" ({})", initial.unit)
+    };
+    let control = match initial.control {
+        Control::Select(values) => view! {
+            <select id=dom_id(id, &name) data-testid=testid on:change=set_value prop:value=value.clone()
+                aria-invalid={let e = error.clone(); move || e().is_some().to_string()} aria-describedby=err_id.clone()>
+                {values.into_iter().map(|v| { let label = v.clone(); view! { <option value=v>{label}</option> } }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        Control::Number { hint } => view! {
+            <input type="text" inputmode="decimal" id=dom_id(id, &name) data-testid=testid title=hint.clone()
+                prop:value=value.clone() on:input=set_value
+                aria-invalid={let e = error.clone(); move || e().is_some().to_string()} aria-describedby=err_id.clone() />
+        }
+        .into_any(),
+    };
+    let e2 = error.clone();
+    view! {
+        <label class="gc-field">
+            <span>{initial.label}{unit}</span>
+            {control}
+        </label>
+        <p class="gc-err" id=err_id.clone() hidden=move || e2().is_none()>{error}</p>
+    }
+    .into_any()
+}
+
+/// A step of the user action.
+#[component]
+pub fn StepCard(
+    /// The step's id.
+    id: u64,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let number = move || index_of(ctx, id).map(|i| i + 1).unwrap_or(0);
+    let count = move || ctx.form.with(|f| f.steps.len());
+    let view = move || view_of(ctx, id);
+    let retry_slider = move || {
+        crate::engine::money::parse_decimal(&field(ctx, id, "retry"))
+            .map(|d| d.round().to_string())
+            .unwrap_or_else(|| "0".into())
+    };
+    let has_fallback = move || !field(ctx, id, "fallback").is_empty();
+    let act = move |f: fn(&mut crate::form::Form, usize)| {
+        move |_| {
+            if let Some(i) = index_of(ctx, id) {
+                ctx.form.update(|form| f(form, i));
+            }
+        }
+    };
+    view! {
+        <fieldset class="gc-step" data-testid=move || format!("step-{}", number())>
+            <legend>{move || format!("Step {}", number())}</legend>
+            <div class="gc-step-tools">
+                <button type="button" class="gc-icon" aria-label=move || format!("Move step {} up", number())
+                    disabled=move || { number() <= 1 } on:click=act(|f, i| f.move_step(i, true))>"↑"</button>
+                <button type="button" class="gc-icon" aria-label=move || format!("Move step {} down", number())
+                    disabled=move || { number() >= count() } on:click=act(|f, i| f.move_step(i, false))>"↓"</button>
+                <button type="button" class="gc-icon" aria-label=move || format!("Remove step {}", number())
+                    disabled=move || { count() <= 1 } on:click=act(|f, i| f.remove_step(i))>"×"</button>
+            </div>
+            <ModelPicker id=id key="model" label="Model" />
+            {move || view().and_then(|v| v.model).map(|m| view! {
+                <p class="gc-source">
+                    <span class="gc-rule">{m.summary}</span>" · "
+                    <a href=m.source.clone() target="_blank" rel="noopener noreferrer">"source"</a>
+                    " · verified " {m.verified}
+                    {m.note.map(|n| view! { <span class="gc-note">" · " {n}</span> })}
+                </p>
+            })}
+            <Options id=id />
+            <div class="gc-row">
+                <TextField id=id key="n" label="Accepted outputs per action" placeholder="1" />
+                <div class="gc-retry">
+                    <TextField id=id key="retry" label="Rejected by your quality gate" hint=" %" placeholder="0" />
+                    <input type="range" min="0" max="95" step="1" aria-label="Rejection rate slider"
+                        prop:value=retry_slider on:input=move |ev| set(ctx, id, "retry", event_target_value(&ev)) />
+                </div>
+                <TextField id=id key="max" label="Max attempts per output" placeholder="no cap" />
+            </div>
+            <div class="gc-row">
+                <ModelPicker id=id key="fallback" label="Fallback model" />
+                <Show when=has_fallback>
+                    <TextField id=id key="failover" label="Share served by the fallback" hint=" %" placeholder="10" />
+                </Show>
+            </div>
+            <div class="gc-step-figures" aria-live="polite">
+                {move || view().map(|v| match (v.figures, v.no_figures) {
+                    (Some(f), _) => view! {
+                        <dl class="gc-figs">
+                            <div><dt>"per generation"</dt><dd data-testid="step-cost-per-generation">{f.cost_per_generation}</dd></div>
+                            <div><dt>"per accepted output"</dt><dd data-testid="step-cost-per-accepted-output">{f.cost_per_accepted_output}</dd></div>
+                            <div><dt>"per action"</dt><dd data-testid="step-cost-per-action">{f.cost_per_action}</dd></div>
+                            <div><dt>"attempts per output"</dt><dd>{f.expected_attempts}</dd></div>
+                            {f.p_no_output.map(|p| view! { <div><dt>"no accepted output"</dt><dd data-testid="step-p-no-output">{p}</dd></div> })}
+                        </dl>
+                    }.into_any(),
+                    (None, Some(msg)) => view! { <p class="gc-unknown" data-testid="step-unknown">{msg}</p> }.into_any(),
+                    _ => ().into_any(),
+                })}
+            </div>
+        </fieldset>
+    }
+}
