@@ -592,7 +592,11 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
                 }
                 options.push(spec);
             }
-            Err(msg) => err(&format!("{field} ({})", o.name), msg),
+            Err((spec, msg)) => {
+                err(&format!("{field} ({})", o.name), msg);
+                // Still known by name, so the billing lines that use it are not reported too.
+                options.extend(spec);
+            }
         }
     }
 
@@ -640,7 +644,27 @@ fn is_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-fn parse_option(o: &RawOption) -> Result<OptionSpec, String> {
+/// An option, or the problem with it (and the option itself when only its default is wrong).
+fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<OptionSpec>, String)> {
+    let mut spec = parse_domain(o).map_err(|m| (None, m))?;
+    match spec.check(&o.default, "default", "") {
+        Ok(d) => {
+            spec.default = d;
+            Ok(spec)
+        }
+        Err(_) => {
+            let msg = format!("default {:?} is not allowed ({})", o.default, spec.allowed());
+            spec.default = match &spec.domain {
+                Domain::Values(v) => v.first().cloned().unwrap_or_default(),
+                Domain::Range { min, .. } => min.to_string(),
+            };
+            Err((Some(spec), msg))
+        }
+    }
+}
+
+/// The option's name and domain (its default is checked by [`parse_option`]).
+fn parse_domain(o: &RawOption) -> Result<OptionSpec, String> {
     if o.name.is_empty()
         || !o
             .name
@@ -682,20 +706,12 @@ fn parse_option(o: &RawOption) -> Result<OptionSpec, String> {
         }
         _ => return Err("give either `values` or both `min` and `max`".into()),
     };
-    let mut spec = OptionSpec {
+    Ok(OptionSpec {
         name: o.name.clone(),
         domain,
         default: String::new(),
         unit: o.unit.clone(),
-    };
-    spec.default = spec.check(&o.default, "default", "").map_err(|_| {
-        format!(
-            "default {:?} is not allowed ({})",
-            o.default,
-            spec.allowed()
-        )
-    })?;
-    Ok(spec)
+    })
 }
 
 type FieldErrors = Vec<(String, String)>;

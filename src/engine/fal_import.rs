@@ -125,7 +125,15 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
         }
         let price = match row.get("unit_price") {
             // With serde_json's arbitrary_precision, a number keeps its exact text.
-            Some(Value::Number(n)) => parse_decimal(&n.to_string()),
+            Some(Value::Number(n)) => {
+                let text = n.to_string();
+                if text.contains(['e', 'E']) {
+                    // JSON allows 1e-05; read it exactly, still without a float.
+                    Decimal::from_scientific(&text).ok()
+                } else {
+                    parse_decimal(&text)
+                }
+            }
             Some(Value::String(s)) => parse_decimal(s),
             _ => None,
         };

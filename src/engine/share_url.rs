@@ -60,7 +60,8 @@ pub fn query_part(text: &str) -> &str {
     let t = text.trim();
     let q = match t.find('?') {
         Some(i) => &t[i + 1..],
-        None if t.contains("://") => "",
+        // A URL without a query (`https://host/`) has no pairs; a bare query may hold `://` in a value.
+        None if t.starts_with("https://") || t.starts_with("http://") => "",
         None => t,
     };
     match q.find('#') {
@@ -99,20 +100,19 @@ fn bad_encoding(key: &str, raw: &str) -> Error {
 /// `catalog` or `embed`) are skipped.
 pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
     let mut out = ParsedQuery::default();
-    let list = match pairs(text) {
-        Ok(l) => l,
-        Err(e) => {
-            // Parse what can be read: drop only the undecodable pairs.
-            out.errors.push(e);
-            query_part(text)
-                .split('&')
-                .filter_map(|p| {
-                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                    Some((decode(k)?, decode(v)?))
-                })
-                .collect()
+    // Decode pair by pair: a broken escape is reported for its own key and the rest still read.
+    let mut list = Vec::new();
+    for p in query_part(text).split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        match (decode(k), decode(v)) {
+            (Some(key), Some(value)) => list.push((key, value)),
+            (Some(key), None) => {
+                out.raw.insert(key.clone(), v.to_string());
+                out.errors.push(bad_encoding(&key, v));
+            }
+            (None, _) => out.errors.push(bad_encoding(k, k)),
         }
-    };
+    }
     // step index (0-based) -> its pairs
     let mut steps: BTreeMap<usize, Vec<(String, String, String)>> = BTreeMap::new();
     for (key, value) in list {
