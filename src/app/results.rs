@@ -14,8 +14,9 @@ pub fn Summary() -> impl IntoView {
         move || eval.with(|e| f(e)).unwrap_or_else(|| "—".to_string())
     };
     view! {
-        <div class="gc-summary" aria-live="polite" aria-atomic="true">
-            <dl class="gc-totals">
+        <div class="gc-summary">
+            <h2 class="gc-visually-hidden">"Costs"</h2>
+            <dl class="gc-totals" aria-live="polite" aria-atomic="true">
                 <div class="gc-total-main">
                     <dt>"Cost per user action"</dt>
                     <dd data-testid="cost-per-action">{get(|e| e.cost_per_action.clone())}</dd>

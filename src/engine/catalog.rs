@@ -653,7 +653,11 @@ fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<OptionSpec>, String
             Ok(spec)
         }
         Err(_) => {
-            let msg = format!("default {:?} is not allowed ({})", o.default, spec.allowed());
+            let msg = format!(
+                "default {:?} is not allowed ({})",
+                o.default,
+                spec.allowed()
+            );
             spec.default = match &spec.domain {
                 Domain::Values(v) => v.first().cloned().unwrap_or_default(),
                 Domain::Range { min, .. } => min.to_string(),

@@ -286,6 +286,53 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
     })
 }
 
+/// Every problem with a step's model, fallback and options (not only the first, as
+/// [`quote_step`] reports): lets a form mark each field at once.
+pub fn check_step_options(catalog: &Catalog, step: &Step, prefix: &str) -> Vec<Error> {
+    let mut out = Vec::new();
+    let primary = catalog
+        .model(&step.model)
+        .map_err(|e| out.push(keyed(e, prefix, "model")))
+        .ok();
+    let fallback = step.fallback.as_ref().and_then(|f| {
+        catalog
+            .model(&f.model)
+            .map_err(|e| out.push(keyed(e, prefix, "fallback")))
+            .ok()
+    });
+    let models: Vec<&Model> = primary.into_iter().chain(fallback).collect();
+    if models.is_empty() {
+        return out;
+    }
+    for (key, value) in &step.options {
+        let specs: Vec<(&Model, &super::catalog::OptionSpec)> = models
+            .iter()
+            .filter_map(|m| m.option(key).map(|o| (*m, o)))
+            .collect();
+        if specs.is_empty() {
+            if let Some(p) = primary {
+                let allowed = match fallback {
+                    Some(f) => format!("{} (fallback: {})", p.option_names(), f.option_names()),
+                    None => p.option_names(),
+                };
+                out.push(Error::UnknownKey {
+                    key: format!("{prefix}{key}"),
+                    model: Some(p.id.clone()),
+                    allowed,
+                });
+            }
+            continue;
+        }
+        for (m, spec) in specs {
+            if let Err(e) = spec.check(value, &format!("{prefix}{key}"), &m.id) {
+                out.push(e);
+                break;
+            }
+        }
+    }
+    out
+}
+
 fn keyed(e: Error, prefix: &str, key: &str) -> Error {
     match e {
         Error::UnknownModel(id) => Error::InvalidValue {

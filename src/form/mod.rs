@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::catalog::{Domain, Kind, Model};
 use crate::engine::money::{display_number, display_usd, exact};
-use crate::engine::quote::{quote_step, Priced, StepQuote};
+use crate::engine::quote::{check_step_options, quote_step, Priced, StepQuote};
 use crate::engine::scenario::step_prefix;
 use crate::engine::share_url::{encode, pairs, parse_query_lenient, STEP_KEYS};
 use crate::engine::{Catalog, Error};
@@ -504,8 +504,20 @@ fn option_views(
             if out.iter().any(|o| o.name == spec.name) {
                 continue;
             }
+            let value = step
+                .values
+                .get(&spec.name)
+                .cloned()
+                .unwrap_or_else(|| spec.default.clone());
             let control = match &spec.domain {
-                Domain::Values(v) => Control::Select(v.clone()),
+                Domain::Values(v) => {
+                    // A value the model does not allow (from a URL) stays visible, next to its message.
+                    let mut v = v.clone();
+                    if spec.check(&value, "", "").is_err() {
+                        v.push(value.clone());
+                    }
+                    Control::Select(v)
+                }
                 Domain::Range { .. } => Control::Number {
                     hint: spec.allowed(),
                 },
@@ -516,11 +528,7 @@ fn option_views(
                 label: label_of(&spec.name),
                 unit: spec.unit.clone().unwrap_or_default(),
                 control,
-                value: step
-                    .values
-                    .get(&spec.name)
-                    .cloned()
-                    .unwrap_or_else(|| spec.default.clone()),
+                value,
                 error: errors
                     .iter()
                     .find(|e| e.key == key)
@@ -636,6 +644,12 @@ pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
             maths: vec![],
             errors: vec![],
         };
+        for e in check_step_options(catalog, step, &prefix) {
+            let e = keyed(&e);
+            if !step_errors.iter().any(|x| x.key == e.key) {
+                step_errors.push(e);
+            }
+        }
         if step_errors.is_empty() {
             match quote_step(catalog, step, &prefix) {
                 Ok(q) => {
@@ -682,18 +696,6 @@ pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
         }
         let models: Vec<&Model> = model.into_iter().chain(fallback).collect();
         view.options = option_views(step_form, &models, &step_errors, &prefix);
-        // A model id the catalog lacks is an error on the `model` key.
-        if model.is_none()
-            && !step.model.is_empty()
-            && !step_errors
-                .iter()
-                .any(|e| e.key == format!("{prefix}model"))
-        {
-            step_errors.push(FieldError {
-                key: format!("{prefix}model"),
-                message: Error::UnknownModel(step.model.clone()).to_string(),
-            });
-        }
         errors.extend(step_errors.iter().cloned());
         view.errors = step_errors;
         steps.push(view);
