@@ -1,0 +1,96 @@
+// Benchmark (prints figures; not a test) of the release build in headless Chromium on loopback:
+// - the bytes a first visit downloads (every file: raw, gzip -9, brotli -q 11);
+// - navigation to the first cost on screen (median of 20 fresh loads);
+// - input event to updated cost with a 3-step workflow on screen (median and 95th percentile).
+//
+//   node tests/browser/bench.mjs      (after trunk build --release)
+import zlib from 'node:zlib';
+import { launch, serve, DIST } from './harness.mjs';
+
+const RUNS = 20;
+const INPUTS = 200;
+const WORKFLOW = 'model=fal-ai/flux/dev&w=1024&h=1024&n=4&retry=20'
+  + '&s2.model=fal-ai/flux-2-flex&s2.w=1920&s2.h=1080&s2.in_w=1024&s2.in_h=1024&s2.retry=10&s2.max=3'
+  + '&s3.model=fal-ai/veo3&s3.sec=8&s3.audio=on&s3.fallback=fal-ai/kling-video/o3/4k/text-to-video&s3.failover=5&actions=100000';
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+// Records when a cost first appears, before any page script runs.
+const FIRST_COST = () => {
+  const seen = () => {
+    const el = document.querySelector('[data-testid="cost-per-action"]');
+    if (el && el.textContent.startsWith('$') && !window.__firstCost) window.__firstCost = performance.now();
+  };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true });
+};
+
+const browser = await launch();
+const site = await serve(DIST);
+try {
+  // 1. bytes of a first visit
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const files = [];
+  page.on('response', async (r) => {
+    try { files.push({ url: r.url().replace(site.url, ''), body: await r.body() }); } catch { /* redirects */ }
+  });
+  await page.goto(`${site.url}/`);
+  await page.waitForSelector('[data-testid="cost-per-action"]');
+  await page.waitForTimeout(300);
+  await context.close();
+  let raw = 0, gz = 0, br = 0;
+  console.log('first visit, every file:');
+  for (const f of files) {
+    const g = zlib.gzipSync(f.body, { level: 9 }).length;
+    const b = zlib.brotliCompressSync(f.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    raw += f.body.length; gz += g; br += b;
+    console.log(`  ${f.url.padEnd(48)} raw ${kb(f.body.length).padStart(9)}  gzip ${kb(g).padStart(9)}  brotli ${kb(b).padStart(9)}`);
+  }
+  console.log(`  ${'total'.padEnd(48)} raw ${kb(raw).padStart(9)}  gzip ${kb(gz).padStart(9)}  brotli ${kb(br).padStart(9)}   (budget 150 KB brotli: ${br <= 150 * 1024 ? 'within' : 'OVER'})`);
+
+  // 2. navigation to first cost
+  const firsts = [];
+  for (let i = 0; i < RUNS; i++) {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.addInitScript(FIRST_COST);
+    await p.goto(`${site.url}/?${WORKFLOW}`);
+    await p.waitForFunction(() => window.__firstCost);
+    firsts.push(await p.evaluate(() => window.__firstCost));
+    await ctx.close();
+  }
+  console.log(`navigation to first cost (${RUNS} loads, 3-step workflow): median ${median(firsts).toFixed(1)} ms, p95 ${p95(firsts).toFixed(1)} ms   (budget median 150 ms: ${median(firsts) <= 150 ? 'within' : 'OVER'})`);
+
+  // 3. input to updated cost, 3-step workflow on screen
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  await p.goto(`${site.url}/?${WORKFLOW}`);
+  await p.waitForSelector('[data-testid="cost-per-action"]');
+  const times = await p.evaluate(async (n) => {
+    const input = document.querySelector('[data-testid="retry"]');
+    const out = document.querySelector('[data-testid="cost-per-action"]');
+    const samples = [];
+    for (let i = 0; i < n; i++) {
+      const before = out.textContent;
+      const changed = new Promise((resolve) => {
+        const mo = new MutationObserver(() => {
+          if (out.textContent !== before) { mo.disconnect(); resolve(performance.now()); }
+        });
+        mo.observe(out, { subtree: true, childList: true, characterData: true });
+      });
+      input.value = String(10 + (i % 2) * 30 + (i % 7));
+      const t0 = performance.now();
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      samples.push((await changed) - t0);
+      await new Promise((r) => requestAnimationFrame(() => r()));
+    }
+    return samples;
+  }, INPUTS);
+  await ctx.close();
+  console.log(`input to updated cost (${INPUTS} inputs, 3-step workflow): median ${median(times).toFixed(2)} ms, p95 ${p95(times).toFixed(2)} ms   (budget 4 / 16 ms: ${median(times) <= 4 && p95(times) <= 16 ? 'within' : 'OVER'})`);
+} finally {
+  await browser.close();
+  await site.close();
+}
