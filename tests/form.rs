@@ -1,0 +1,168 @@
+//! The calculator's form and what the page shows, natively (the Leptos components only render
+//! this). Amounts come from published prices, arithmetic in the comments.
+
+use gencost::engine::Catalog;
+use gencost::form::{evaluate, model_groups, Control, Form};
+
+fn catalog() -> Catalog {
+    Catalog::embedded().expect("embedded catalog")
+}
+
+#[test]
+fn a_first_visit_shows_a_priced_default() {
+    let c = catalog();
+    let form = Form::from_query(&c, "");
+    let e = evaluate(&c, &form);
+    // flux/dev at fal's default 1024x768 = 0.75 MP -> 1 MP x $0.025, 20 % rejected: 0.025 / 0.8
+    assert_eq!(e.cost_per_generation.as_deref(), Some("$0.025 USD"));
+    assert_eq!(e.cost_per_action.as_deref(), Some("$0.03125 USD"));
+    // 10,000 actions x 0.03125
+    assert_eq!(e.monthly.as_deref(), Some("$312.50 USD"));
+    assert_eq!(
+        form.to_query(),
+        "model=fal-ai/flux/dev&retry=20&actions=10000"
+    );
+}
+
+#[test]
+fn the_url_is_the_form_written_out() {
+    let c = catalog();
+    let q = "model=fal-ai/veo3&sec=8&audio=on&n=2&retry=12.5&max=3&s2.model=fal-ai/flux/dev&s2.w=512&s2.h=512&actions=100&catalog=https://x.test/c.json";
+    let form = Form::from_query(&c, q);
+    assert_eq!(form.to_query(), q);
+}
+
+#[test]
+fn bad_values_are_kept_and_marked_and_the_rest_works() {
+    let c = catalog();
+    let form = Form::from_query(&c, "model=fal-ai/veo3&sec=7&resolution=8k&retry=abc&s2.model=fal-ai/flux/dev&s2.w=1024&s2.h=1024");
+    let e = evaluate(&c, &form);
+    let keys: Vec<&str> = e.errors.iter().map(|x| x.key.as_str()).collect();
+    // every bad field at once, not only the first
+    assert!(
+        keys.contains(&"sec") && keys.contains(&"resolution") && keys.contains(&"retry"),
+        "{keys:?}"
+    );
+    let step1 = &e.steps[0];
+    let sec = step1.options.iter().find(|o| o.name == "sec").unwrap();
+    assert_eq!(sec.value, "7");
+    assert!(matches!(&sec.control, Control::Select(v) if v.contains(&"7".to_string())));
+    assert!(sec.error.as_deref().unwrap().contains("one of 4, 6, 8"));
+    assert!(step1.figures.is_none());
+    // step 2 still costs 1 MP x $0.025
+    assert_eq!(
+        e.steps[1].figures.as_ref().unwrap().cost_per_generation,
+        "$0.025 USD"
+    );
+    assert!(e.cost_per_action.is_none() && e.no_total.is_some());
+    assert!(form.to_query().contains("retry=abc"));
+}
+
+#[test]
+fn keys_no_model_knows_are_kept_and_listed() {
+    let c = catalog();
+    let form = Form::from_query(&c, "utm_source=mail&model=fal-ai/flux/schnell&embed=1");
+    assert_eq!(form.ignored, vec!["utm_source".to_string()]);
+    let q = form.to_query();
+    assert!(
+        q.starts_with("model=fal-ai/flux/schnell")
+            && q.contains("utm_source=mail")
+            && q.contains("embed=1")
+    );
+    assert!(evaluate(&c, &form).errors.is_empty());
+}
+
+#[test]
+fn an_option_the_model_does_not_take_is_an_error() {
+    let c = catalog();
+    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&audio=on"));
+    assert_eq!(e.errors[0].key, "audio");
+    assert!(e.errors[0]
+        .message
+        .contains("unknown key `audio` for `fal-ai/flux/dev`"));
+}
+
+#[test]
+fn switching_models_keeps_the_options_both_take() {
+    let c = catalog();
+    let mut form = Form::from_query(&c, "model=fal-ai/veo3&sec=4&audio=off&resolution=1080p");
+    form.set_model(&c, 0, "fal-ai/kling-video/o3/4k/text-to-video");
+    assert_eq!(form.steps[0].get("sec"), "4");
+    assert_eq!(form.steps[0].get("audio"), "off");
+    assert_eq!(form.steps[0].get("resolution"), "");
+    // kling o3 4k: 4 s x $0.42 = $1.68
+    assert_eq!(
+        evaluate(&c, &form).cost_per_generation.as_deref(),
+        Some("$1.68 USD")
+    );
+}
+
+#[test]
+fn steps_add_move_and_remove() {
+    let c = catalog();
+    let mut form = Form::from_query(&c, "model=fal-ai/flux/dev&w=1024&h=1024");
+    form.add_step("fal-ai/veo3");
+    form.move_step(1, true);
+    assert_eq!(form.steps[0].get("model"), "fal-ai/veo3");
+    assert!(form
+        .to_query()
+        .starts_with("model=fal-ai/veo3&s2.model=fal-ai/flux/dev&s2.w=1024"));
+    let e = evaluate(&c, &form);
+    // veo3 defaults 8 s audio on: $3.20, flux/dev 1 MP $0.025: $3.225 per action
+    assert_eq!(e.exact_cost_per_action.unwrap().to_string(), "3.225");
+    // split: 3.2 / 3.225 = 99.2 %, 0.025 / 3.225 = 0.8 %
+    assert_eq!(e.split[0].2, "99.2");
+    assert_eq!(e.split[1].2, "0.8");
+    form.remove_step(0);
+    form.remove_step(0); // the last step stays
+    assert_eq!(form.steps.len(), 1);
+}
+
+#[test]
+fn the_chart_marks_the_current_rejection_rate() {
+    let c = catalog();
+    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&retry=50"));
+    let chart = e.chart.expect("a chart");
+    // 0.025 / (1 - 0.5) = $0.05 per accepted output
+    assert_eq!(
+        chart.marker_label,
+        "50 % rejected: $0.05 per accepted output"
+    );
+    assert!(chart.marker.is_some());
+    assert_eq!(chart.curve.matches('L').count(), 45);
+}
+
+#[test]
+fn the_picker_searches_id_name_and_provider_by_kind() {
+    let c = catalog();
+    let groups = model_groups(&c, "veo");
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].1.len(), 2);
+    let openai = model_groups(&c, "OpenAI image");
+    assert!(openai
+        .iter()
+        .all(|(_, ms)| ms.iter().all(|m| m.provider == "openai")));
+    assert!(model_groups(&c, "").len() == 4);
+}
+
+#[test]
+fn a_fallback_blends_and_shows_both_bills() {
+    let c = catalog();
+    let e = evaluate(
+        &c,
+        &Form::from_query(
+            &c,
+            "model=fal-ai/flux/dev&w=1024&h=1024&fallback=fal-ai/flux-pro/v1.1&failover=10",
+        ),
+    );
+    // 0.9 x 0.025 + 0.1 x 0.04 = 0.0265
+    assert_eq!(e.cost_per_generation.as_deref(), Some("$0.0265 USD"));
+    let labels: Vec<&str> = e.steps[0].lines.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "primary: output megapixels",
+            "fallback fal-ai/flux-pro/v1.1: output megapixels"
+        ]
+    );
+}
