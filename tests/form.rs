@@ -111,8 +111,9 @@ fn steps_add_move_and_remove() {
     // veo3 defaults 8 s audio on: $3.20, flux/dev 1 MP $0.025: $3.225 per action
     assert_eq!(e.exact_cost_per_action.unwrap().to_string(), "3.225");
     // split: 3.2 / 3.225 = 99.2 %, 0.025 / 3.225 = 0.8 %
-    assert_eq!(e.split[0].2, "99.2");
-    assert_eq!(e.split[1].2, "0.8");
+    assert_eq!(e.split[0].percent, "99.2");
+    assert_eq!(e.split[1].percent, "0.8");
+    assert_eq!(e.split[1].x, e.split[0].width);
     form.remove_step(0);
     form.remove_step(0); // the last step stays
     assert_eq!(form.steps.len(), 1);
@@ -165,4 +166,26 @@ fn a_fallback_blends_and_shows_both_bills() {
             "fallback fal-ai/flux-pro/v1.1: output megapixels"
         ]
     );
+}
+
+#[test]
+fn embed_code_for_a_step_and_for_a_workflow() {
+    use gencost::form::embed_code;
+    let one = embed_code(
+        "https://calc.test/",
+        "model=fal-ai/flux/dev&w=1024&h=768&retry=20",
+    );
+    assert_eq!(
+        one.element,
+        "<script type=\"module\" src=\"https://calc.test/embed.js\"></script>\n<gencost-calculator model=\"fal-ai/flux/dev\" w=\"1024\" h=\"768\" retry=\"20\"></gencost-calculator>"
+    );
+    assert!(one.iframe.starts_with("<iframe src=\"https://calc.test/?embed=1&amp;model=fal-ai/flux/dev&amp;w=1024&amp;h=768&amp;retry=20\""));
+    assert!(one
+        .iframe
+        .ends_with("<script src=\"https://calc.test/embed-host.js\" async></script>"));
+    let two = embed_code(
+        "https://calc.test/",
+        "model=fal-ai/flux/dev&s2.model=fal-ai/veo3&s2.sec=4",
+    );
+    assert!(two.element.contains("<gencost-calculator query=\"model=fal-ai/flux/dev&amp;s2.model=fal-ai/veo3&amp;s2.sec=4\">"));
 }

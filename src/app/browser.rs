@@ -58,3 +58,36 @@ pub fn copy(text: &str) -> bool {
     let _ = clipboard.write_text(text);
     true
 }
+
+/// In an iframe: posts `{"type": "gencost:height", "height": <px>}` to the parent whenever the
+/// content's height changes, so the host can size the frame (`www/embed-host.js`).
+pub fn post_height_to_parent() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else { return };
+    let Some(root) = w.document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let Ok(Some(parent)) = w.parent() else { return };
+    let measured = root.clone();
+    let last = std::cell::Cell::new(-1i32);
+    let post = Closure::<dyn FnMut()>::new(move || {
+        let height = measured.scroll_height();
+        if height == last.get() {
+            return;
+        }
+        last.set(height);
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"type".into(), &"gencost:height".into());
+        let _ = js_sys::Reflect::set(&msg, &"height".into(), &JsValue::from(height));
+        // The height of a public calculator is no secret: any parent may read it.
+        let _ = parent.post_message(&msg, "*");
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(post.as_ref().unchecked_ref()) {
+        observer.observe(&root);
+        if let Some(body) = w.document().and_then(|d| d.body()) {
+            observer.observe(&body);
+        }
+    }
+    post.forget(); // lives as long as the page
+}

@@ -62,14 +62,14 @@ pub fn SplitBar() -> impl IntoView {
     view! {
         <Show when=move || { parts().len() > 1 }>
             <figure class="gc-split" aria-label="Share of each step in the cost per action">
-                <div class="gc-bar">
-                    {move || parts().into_iter().map(|(n, id, pct)| view! {
-                        <span class=format!("gc-seg gc-seg-{}", (n - 1) % 6) style=format!("width:{pct}%") title=format!("step {n} ({id}): {pct} %")></span>
+                <svg class="gc-bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
+                    {move || parts().into_iter().map(|p| view! {
+                        <rect class=format!("gc-seg-{}", (p.step - 1) % 6) x=p.x y="0" width=p.width height="4"></rect>
                     }).collect_view()}
-                </div>
+                </svg>
                 <figcaption>
-                    {move || parts().into_iter().map(|(n, id, pct)| view! {
-                        <span class="gc-legend"><i class=format!("gc-seg-{}", (n - 1) % 6)></i>{format!("Step {n} · {id}: {pct} %")}</span>
+                    {move || parts().into_iter().map(|p| view! {
+                        <span class="gc-legend"><i class=format!("gc-seg-{}", (p.step - 1) % 6)></i>{format!("Step {} · {}: {} %", p.step, p.model, p.percent)}</span>
                     }).collect_view()}
                 </figcaption>
             </figure>

@@ -442,6 +442,21 @@ impl StepView {
     }
 }
 
+/// One step's share of the cost per action, for the split bar (x and width in percent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitPart {
+    /// The step's number (1-based).
+    pub step: usize,
+    /// Its model's id.
+    pub model: String,
+    /// Its share for people (`99.2`).
+    pub percent: String,
+    /// Where its segment starts, 0-100.
+    pub x: String,
+    /// Its segment's width, 0-100.
+    pub width: String,
+}
+
 /// Everything the page shows for a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
@@ -464,7 +479,7 @@ pub struct Evaluation {
     /// Every problem, for the error list.
     pub errors: Vec<FieldError>,
     /// The share of each step in the cost per action: (step number, model id, percent text).
-    pub split: Vec<(usize, String, String)>,
+    pub split: Vec<SplitPart>,
     /// The retry curve of the first step with a price.
     pub chart: Option<chart::Chart>,
 }
@@ -772,13 +787,22 @@ fn totals(eval: &mut Evaluation, actions: &Option<Decimal>, form: &Form) {
         .and_then(|a| a.checked_mul(per_action))
         .map(with_usd);
     if per_action > Decimal::ZERO {
+        let mut start = Decimal::ZERO;
         for s in &eval.steps {
             if let Some(f) = &s.figures {
+                // a share of a positive total: between 0 and 100, no overflow
                 let pct = (f.exact_cost_per_action * Decimal::ONE_HUNDRED)
                     .checked_div(per_action)
                     .unwrap_or_default();
                 let id = s.model.as_ref().map(|m| m.id.clone()).unwrap_or_default();
-                eval.split.push((s.index + 1, id, display_number(pct, 1)));
+                eval.split.push(SplitPart {
+                    step: s.index + 1,
+                    model: id,
+                    percent: display_number(pct, 1),
+                    x: display_number(start, 3),
+                    width: display_number(pct, 3),
+                });
+                start += pct;
             }
         }
     }
@@ -804,4 +828,60 @@ pub fn model_groups<'a>(catalog: &'a Catalog, search: &str) -> Vec<(Kind, Vec<&'
         }
     }
     groups
+}
+
+/// The two ways to put the current scenario on another page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbedCode {
+    /// `<script type="module" src=".../embed.js">` and a `<gencost-calculator>` element.
+    pub element: String,
+    /// An `<iframe>` of the compact calculator and the optional sizing script.
+    pub iframe: String,
+}
+
+fn html_attr(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The embed snippets for `query` (a share query), served from `app_url` (the calculator's
+/// address, ending in `/`). One step becomes attributes with the share-URL names; a workflow
+/// goes whole into the `query` attribute.
+pub fn embed_code(app_url: &str, query: &str) -> EmbedCode {
+    let pairs_list = pairs(query).unwrap_or_default();
+    let scenario: Vec<&(String, String)> =
+        pairs_list.iter().filter(|(k, _)| k != "embed").collect();
+    let multi = scenario
+        .iter()
+        .any(|(k, _)| k.starts_with('s') && k.contains('.'));
+    let attrs = if multi {
+        let q: Vec<String> = scenario
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        format!(" query=\"{}\"", html_attr(&q.join("&")))
+    } else {
+        scenario
+            .iter()
+            .map(|(k, v)| format!(" {}=\"{}\"", html_attr(k), html_attr(v)))
+            .collect::<String>()
+    };
+    let q: Vec<String> = scenario
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    let sep = if q.is_empty() { "" } else { "&amp;" };
+    EmbedCode {
+        element: format!(
+            "<script type=\"module\" src=\"{app}embed.js\"></script>\n<gencost-calculator{attrs}></gencost-calculator>",
+            app = html_attr(app_url)
+        ),
+        iframe: format!(
+            "<iframe src=\"{app}?embed=1{sep}{q}\" title=\"gencost cost calculator\" width=\"100%\" height=\"640\" style=\"border:0\" loading=\"lazy\"></iframe>\n<script src=\"{app}embed-host.js\" async></script>",
+            app = html_attr(app_url),
+            q = html_attr(&q.join("&"))
+        ),
+    }
 }
