@@ -25,7 +25,8 @@ export async function open(browser, url, options = {}) {
   page.on('close', () => context.close().catch(() => {}));
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error' && !/favicon|404/.test(m.text())) problems.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !r.url().includes('/fixtures/')) problems.push(`${r.status()} ${r.url()}`); });
   page.problems = problems;
   await page.goto(url);
   await page.waitForSelector('[data-testid="cost-per-action"]');
