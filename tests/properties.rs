@@ -243,3 +243,44 @@ fn every_default_model_quotes_at_its_defaults() {
         }
     }
 }
+
+// ----- the engine's own JSON reader agrees with serde_json ----------------------------------
+
+fn json_text() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("false".to_string()),
+        "-?(0|[1-9][0-9]{0,5})(\\.[0-9]{1,6})?([eE][-+]?[0-9]{1,3})?",
+        "\"([a-z0-9 ]|\\\\n|\\\\\"|\\\\u00e9|é){0,8}\"",
+    ];
+    leaf.prop_recursive(4, 40, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec(("[a-z]{1,4}", inner), 0..5)
+                .prop_map(|v| format!("{{{}}}", v.iter().map(|(k, x)| format!("\"{k}\": {x}")).collect::<Vec<_>>().join(", "))),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn json_reader_accepts_what_serde_json_accepts(text in json_text()) {
+        let ours = gencost::engine::json::parse(&text);
+        prop_assert!(ours.is_ok(), "{text}: {:?}", ours.err());
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+    }
+
+    #[test]
+    fn json_reader_rejects_what_serde_json_rejects(text in json_text(), cut in 0usize..200, junk in "[\\[\\]{}\",:a-z0-9 .-]{0,2}") {
+        let mut broken = text.clone();
+        let at = (cut % (broken.len() + 1)).min(broken.len());
+        let at = (0..=at).rev().find(|i| broken.is_char_boundary(*i)).unwrap_or(0);
+        broken.insert_str(at, &junk);
+        let ours = gencost::engine::json::parse(&broken).is_ok();
+        let theirs = serde_json::from_str::<serde_json::Value>(&broken).is_ok();
+        prop_assert_eq!(ours, theirs, "{}", broken);
+    }
+}

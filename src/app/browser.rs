@@ -59,6 +59,14 @@ pub fn copy(text: &str) -> bool {
     true
 }
 
+/// The message an embedded calculator posts to its parent (a documented, public shape).
+#[derive(serde::Serialize)]
+struct HeightMessage {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    height: i32,
+}
+
 /// In an iframe: posts `{"type": "gencost:height", "height": <px>}` to the parent whenever the
 /// content's height changes, so the host can size the frame (`www/embed-host.js`).
 pub fn post_height_to_parent() {
@@ -77,11 +85,11 @@ pub fn post_height_to_parent() {
             return;
         }
         last.set(height);
-        let msg = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&msg, &"type".into(), &"gencost:height".into());
-        let _ = js_sys::Reflect::set(&msg, &"height".into(), &JsValue::from(height));
+        let msg = HeightMessage { kind: "gencost:height", height };
         // The height of a public calculator is no secret: any parent may read it.
-        let _ = parent.post_message(&msg, "*");
+        if let Ok(msg) = serde_wasm_bindgen::to_value(&msg) {
+            let _ = parent.post_message(&msg, "*");
+        }
     });
     if let Ok(observer) = web_sys::ResizeObserver::new(post.as_ref().unchecked_ref()) {
         observer.observe(&root);

@@ -6,8 +6,7 @@
 //! price (constant or looked up by option values), plus optional multipliers on the total.
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
-use serde_json::Value;
+use super::json::{Fields, Map as JsonMap, Value};
 use std::collections::{BTreeMap, HashMap};
 
 use super::money::{decimal_field, parse_decimal};
@@ -332,7 +331,7 @@ impl Catalog {
     /// ```
     pub fn from_json(text: &str) -> Result<Catalog, Error> {
         let value: Value =
-            serde_json::from_str(text).map_err(|e| Error::CatalogJson(short_serde(&e)))?;
+            super::json::parse(text).map_err(Error::CatalogJson)?;
         if value.get("prices").is_some() && value.get("models").is_none() {
             return super::fal_import::from_fal_pricing(&value);
         }
@@ -456,84 +455,129 @@ impl Catalog {
     }
 }
 
-/// serde_json's message without its trailing noise.
-pub(crate) fn short_serde(e: &serde_json::Error) -> String {
-    e.to_string()
-}
 
 // ---------------------------------------------------------------------------------------------
 // Parsing one model. Raw serde structs first (shape), then checks that name the field (sense).
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawModel {
     id: String,
     name: String,
     provider: String,
     kind: String,
-    #[serde(default)]
     options: Vec<RawOption>,
     billing: RawBilling,
     source: String,
     verified: String,
-    #[serde(default)]
     summary: Option<String>,
-    #[serde(default)]
     note: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawOption {
     name: String,
-    #[serde(default)]
     values: Option<Vec<String>>,
-    #[serde(default)]
     min: Option<String>,
-    #[serde(default)]
     max: Option<String>,
-    #[serde(default)]
     step: Option<String>,
     default: String,
-    #[serde(default)]
     unit: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawBilling {
-    #[serde(default)]
     lines: Option<Vec<RawLine>>,
-    #[serde(default)]
     multipliers: Vec<RawMultiplier>,
-    #[serde(default)]
     unknown: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawLine {
     label: String,
     quantity: Value,
-    #[serde(default)]
     round_up_to: Option<String>,
-    #[serde(default)]
     min: Option<String>,
-    #[serde(default)]
     included: Option<String>,
     price: Value,
-    #[serde(default)]
     per: Option<String>,
-    #[serde(default)]
     when: BTreeMap<String, String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawMultiplier {
     label: String,
     when: BTreeMap<String, String>,
     factor: String,
+}
+
+impl RawModel {
+    fn from_value(v: &Value) -> Result<RawModel, String> {
+        let f = Fields::new(v, &["id", "name", "provider", "kind", "options", "billing", "source", "verified", "summary", "note"])?;
+        let options = match f.opt_list("options")? {
+            None => Vec::new(),
+            Some(a) => a.iter().map(RawOption::from_value).collect::<Result<_, _>>()?,
+        };
+        Ok(RawModel {
+            id: f.req_str("id")?,
+            name: f.req_str("name")?,
+            provider: f.req_str("provider")?,
+            kind: f.req_str("kind")?,
+            options,
+            billing: RawBilling::from_value(f.req_value("billing")?)?,
+            source: f.req_str("source")?,
+            verified: f.req_str("verified")?,
+            summary: f.opt_str("summary")?,
+            note: f.opt_str("note")?,
+        })
+    }
+}
+
+impl RawOption {
+    fn from_value(v: &Value) -> Result<RawOption, String> {
+        let f = Fields::new(v, &["name", "values", "min", "max", "step", "default", "unit"])?;
+        Ok(RawOption {
+            name: f.req_str("name")?,
+            values: f.opt_str_list("values")?,
+            min: f.opt_str("min")?,
+            max: f.opt_str("max")?,
+            step: f.opt_str("step")?,
+            default: f.req_str("default")?,
+            unit: f.opt_str("unit")?,
+        })
+    }
+}
+
+impl RawBilling {
+    fn from_value(v: &Value) -> Result<RawBilling, String> {
+        let f = Fields::new(v, &["lines", "multipliers", "unknown"])?;
+        let lines = match f.opt_list("lines")? {
+            None => None,
+            Some(a) => Some(a.iter().map(RawLine::from_value).collect::<Result<_, _>>()?),
+        };
+        let multipliers = match f.opt_list("multipliers")? {
+            None => Vec::new(),
+            Some(a) => a.iter().map(RawMultiplier::from_value).collect::<Result<_, _>>()?,
+        };
+        Ok(RawBilling { lines, multipliers, unknown: f.opt_str("unknown")? })
+    }
+}
+
+impl RawLine {
+    fn from_value(v: &Value) -> Result<RawLine, String> {
+        let f = Fields::new(v, &["label", "quantity", "round_up_to", "min", "included", "price", "per", "when"])?;
+        Ok(RawLine {
+            label: f.req_str("label")?,
+            quantity: f.req_value("quantity")?.clone(),
+            round_up_to: f.opt_str("round_up_to")?,
+            min: f.opt_str("min")?,
+            included: f.opt_str("included")?,
+            price: f.req_value("price")?.clone(),
+            per: f.opt_str("per")?,
+            when: f.str_map("when", false)?,
+        })
+    }
+}
+
+impl RawMultiplier {
+    fn from_value(v: &Value) -> Result<RawMultiplier, String> {
+        let f = Fields::new(v, &["label", "when", "factor"])?;
+        Ok(RawMultiplier { label: f.req_str("label")?, when: f.str_map("when", true)?, factor: f.req_str("factor")? })
+    }
 }
 
 fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
@@ -542,8 +586,8 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| format!("#{}", index + 1));
-    let r: RawModel = serde_json::from_value(raw.clone())
-        .map_err(|e| vec![Error::field(Some(&id_hint), "(shape)", short_serde(&e))])?;
+    let r = RawModel::from_value(raw)
+        .map_err(|e| vec![Error::field(Some(&id_hint), "(shape)", e)])?;
     let id = r.id.trim().to_string();
     let mut errors = Vec::new();
     let mut err = |field: &str, msg: String| errors.push(Error::field(Some(&id_hint), field, msg));
@@ -869,14 +913,14 @@ fn parse_line(l: &RawLine, options: &[OptionSpec]) -> Result<LineRule, FieldErro
     }
 }
 
-fn str_field<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Result<&'a str, String> {
+fn str_field<'a>(obj: &'a JsonMap, key: &str) -> Result<&'a str, String> {
     obj.get(key)
         .and_then(Value::as_str)
         .ok_or_else(|| format!("`{key}` must be a string"))
 }
 
 fn opt_decimal(
-    obj: &serde_json::Map<String, Value>,
+    obj: &JsonMap,
     key: &str,
     default: Option<Decimal>,
 ) -> Result<Option<Decimal>, String> {
@@ -891,7 +935,7 @@ fn opt_decimal(
     }
 }
 
-fn only_keys(obj: &serde_json::Map<String, Value>, allowed: &[&str]) -> Result<(), String> {
+fn only_keys(obj: &JsonMap, allowed: &[&str]) -> Result<(), String> {
     match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(format!(
             "unknown field `{k}` (allowed: {})",

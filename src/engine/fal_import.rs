@@ -5,7 +5,7 @@
 //! "5 seconds", empty...) and $0 prices become "price unknown" with the reason, never $0.
 
 use rust_decimal::Decimal;
-use serde_json::Value;
+use super::json::Value;
 use std::collections::BTreeMap;
 
 use super::catalog::{

@@ -10,6 +10,7 @@ pub mod catalog;
 mod describe;
 mod error;
 mod fal_import;
+pub mod json;
 pub mod money;
 pub mod quote;
 pub mod report;
