@@ -257,8 +257,13 @@ fn json_text() -> impl Strategy<Value = String> {
     leaf.prop_recursive(4, 40, 5, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(|v| format!("[{}]", v.join(","))),
-            prop::collection::vec(("[a-z]{1,4}", inner), 0..5)
-                .prop_map(|v| format!("{{{}}}", v.iter().map(|(k, x)| format!("\"{k}\": {x}")).collect::<Vec<_>>().join(", "))),
+            prop::collection::vec(("[a-z]{1,4}", inner), 0..5).prop_map(|v| format!(
+                "{{{}}}",
+                v.iter()
+                    .map(|(k, x)| format!("\"{k}\": {x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         ]
     })
 }

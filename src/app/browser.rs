@@ -85,7 +85,10 @@ pub fn post_height_to_parent() {
             return;
         }
         last.set(height);
-        let msg = HeightMessage { kind: "gencost:height", height };
+        let msg = HeightMessage {
+            kind: "gencost:height",
+            height,
+        };
         // The height of a public calculator is no secret: any parent may read it.
         if let Ok(msg) = serde_wasm_bindgen::to_value(&msg) {
             let _ = parent.post_message(&msg, "*");

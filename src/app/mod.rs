@@ -123,7 +123,15 @@ pub fn App(
     let start = query.get_untracked();
     let form = RwSignal::new(Form::from_query(&embedded, &start));
     let catalog = RwSignal::new(embedded.clone());
-    let eval = Memo::new(move |_| Arc::new(catalog.with(|c| form.with(|f| evaluate(c, f)))));
+    // Recomputed only when the form or catalog changes, so every new value is news: comparing
+    // whole evaluations would cost more code and time than it saves.
+    let eval = Memo::new_with_compare(
+        move |_| Arc::new(catalog.with(|c| form.with(|f| evaluate(c, f)))),
+        |old, new| match (old, new) {
+            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+            _ => true,
+        },
+    );
     let ctx = Ctx {
         catalog,
         form,

@@ -5,8 +5,8 @@
 //! quantity (taken from the options), an optional rounding, an optional included amount and a
 //! price (constant or looked up by option values), plus optional multipliers on the total.
 
-use rust_decimal::Decimal;
 use super::json::{Fields, Map as JsonMap, Value};
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 use super::money::{decimal_field, parse_decimal};
@@ -330,8 +330,7 @@ impl Catalog {
     /// # Ok::<(), gencost::engine::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Catalog, Error> {
-        let value: Value =
-            super::json::parse(text).map_err(Error::CatalogJson)?;
+        let value: Value = super::json::parse(text).map_err(Error::CatalogJson)?;
         if value.get("prices").is_some() && value.get("models").is_none() {
             return super::fal_import::from_fal_pricing(&value);
         }
@@ -455,7 +454,6 @@ impl Catalog {
     }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Parsing one model. Raw serde structs first (shape), then checks that name the field (sense).
 
@@ -507,10 +505,19 @@ struct RawMultiplier {
 
 impl RawModel {
     fn from_value(v: &Value) -> Result<RawModel, String> {
-        let f = Fields::new(v, &["id", "name", "provider", "kind", "options", "billing", "source", "verified", "summary", "note"])?;
+        let f = Fields::new(
+            v,
+            &[
+                "id", "name", "provider", "kind", "options", "billing", "source", "verified",
+                "summary", "note",
+            ],
+        )?;
         let options = match f.opt_list("options")? {
             None => Vec::new(),
-            Some(a) => a.iter().map(RawOption::from_value).collect::<Result<_, _>>()?,
+            Some(a) => a
+                .iter()
+                .map(RawOption::from_value)
+                .collect::<Result<_, _>>()?,
         };
         Ok(RawModel {
             id: f.req_str("id")?,
@@ -529,7 +536,10 @@ impl RawModel {
 
 impl RawOption {
     fn from_value(v: &Value) -> Result<RawOption, String> {
-        let f = Fields::new(v, &["name", "values", "min", "max", "step", "default", "unit"])?;
+        let f = Fields::new(
+            v,
+            &["name", "values", "min", "max", "step", "default", "unit"],
+        )?;
         Ok(RawOption {
             name: f.req_str("name")?,
             values: f.opt_str_list("values")?,
@@ -547,19 +557,42 @@ impl RawBilling {
         let f = Fields::new(v, &["lines", "multipliers", "unknown"])?;
         let lines = match f.opt_list("lines")? {
             None => None,
-            Some(a) => Some(a.iter().map(RawLine::from_value).collect::<Result<_, _>>()?),
+            Some(a) => Some(
+                a.iter()
+                    .map(RawLine::from_value)
+                    .collect::<Result<_, _>>()?,
+            ),
         };
         let multipliers = match f.opt_list("multipliers")? {
             None => Vec::new(),
-            Some(a) => a.iter().map(RawMultiplier::from_value).collect::<Result<_, _>>()?,
+            Some(a) => a
+                .iter()
+                .map(RawMultiplier::from_value)
+                .collect::<Result<_, _>>()?,
         };
-        Ok(RawBilling { lines, multipliers, unknown: f.opt_str("unknown")? })
+        Ok(RawBilling {
+            lines,
+            multipliers,
+            unknown: f.opt_str("unknown")?,
+        })
     }
 }
 
 impl RawLine {
     fn from_value(v: &Value) -> Result<RawLine, String> {
-        let f = Fields::new(v, &["label", "quantity", "round_up_to", "min", "included", "price", "per", "when"])?;
+        let f = Fields::new(
+            v,
+            &[
+                "label",
+                "quantity",
+                "round_up_to",
+                "min",
+                "included",
+                "price",
+                "per",
+                "when",
+            ],
+        )?;
         Ok(RawLine {
             label: f.req_str("label")?,
             quantity: f.req_value("quantity")?.clone(),
@@ -576,7 +609,11 @@ impl RawLine {
 impl RawMultiplier {
     fn from_value(v: &Value) -> Result<RawMultiplier, String> {
         let f = Fields::new(v, &["label", "when", "factor"])?;
-        Ok(RawMultiplier { label: f.req_str("label")?, when: f.str_map("when", true)?, factor: f.req_str("factor")? })
+        Ok(RawMultiplier {
+            label: f.req_str("label")?,
+            when: f.str_map("when", true)?,
+            factor: f.req_str("factor")?,
+        })
     }
 }
 
@@ -586,8 +623,8 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| format!("#{}", index + 1));
-    let r = RawModel::from_value(raw)
-        .map_err(|e| vec![Error::field(Some(&id_hint), "(shape)", e)])?;
+    let r =
+        RawModel::from_value(raw).map_err(|e| vec![Error::field(Some(&id_hint), "(shape)", e)])?;
     let id = r.id.trim().to_string();
     let mut errors = Vec::new();
     let mut err = |field: &str, msg: String| errors.push(Error::field(Some(&id_hint), field, msg));

@@ -4,8 +4,8 @@
 //! The unit strings it can map become billing rules; ambiguous ones ("units", "credits",
 //! "5 seconds", empty...) and $0 prices become "price unknown" with the reason, never $0.
 
-use rust_decimal::Decimal;
 use super::json::Value;
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use super::catalog::{

@@ -44,16 +44,28 @@ impl Value {
         self.as_object().and_then(|o| o.get(k))
     }
     pub fn as_str(&self) -> Option<&str> {
-        match self { Value::String(s) => Some(s), _ => None }
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
     }
     pub fn as_array(&self) -> Option<&Vec<Value>> {
-        match self { Value::Array(a) => Some(a), _ => None }
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
     }
     pub fn as_object(&self) -> Option<&Map> {
-        match self { Value::Object(o) => Some(o), _ => None }
+        match self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
     }
     pub fn as_u64(&self) -> Option<u64> {
-        match self { Value::Number(n) => n.parse().ok(), _ => None }
+        match self {
+            Value::Number(n) => n.parse().ok(),
+            _ => None,
+        }
     }
     /// What it is, for messages (`a string`, `a number`...).
     pub fn kind(&self) -> &'static str {
@@ -70,7 +82,11 @@ impl Value {
 
 /// Parses JSON text; the error names the line and column.
 pub fn parse(text: &str) -> Result<Value, String> {
-    let mut p = P { b: text.as_bytes(), i: 0, depth: 0 };
+    let mut p = P {
+        b: text.as_bytes(),
+        i: 0,
+        depth: 0,
+    };
     p.ws();
     let v = p.value()?;
     p.ws();
@@ -80,7 +96,11 @@ pub fn parse(text: &str) -> Result<Value, String> {
     Ok(v)
 }
 
-struct P<'a> { b: &'a [u8], i: usize, depth: u32 }
+struct P<'a> {
+    b: &'a [u8],
+    i: usize,
+    depth: u32,
+}
 
 impl P<'_> {
     fn err(&self, what: &str) -> String {
@@ -90,13 +110,25 @@ impl P<'_> {
         format!("{what} at line {line} column {col}")
     }
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) { self.i += 1; }
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
+            self.i += 1;
+        }
     }
     fn eat(&mut self, c: u8) -> bool {
-        if self.b.get(self.i) == Some(&c) { self.i += 1; true } else { false }
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
     }
     fn lit(&mut self, s: &str, v: Value) -> Result<Value, String> {
-        if self.b[self.i..].starts_with(s.as_bytes()) { self.i += s.len(); Ok(v) } else { Err(self.err("expected value")) }
+        if self.b[self.i..].starts_with(s.as_bytes()) {
+            self.i += s.len();
+            Ok(v)
+        } else {
+            Err(self.err("expected value"))
+        }
     }
     fn value(&mut self) -> Result<Value, String> {
         match self.b.get(self.i) {
@@ -115,8 +147,12 @@ impl P<'_> {
                         self.ws();
                         a.push(self.value()?);
                         self.ws();
-                        if self.eat(b']') { break; }
-                        if !self.eat(b',') { return Err(self.err("expected `,` or `]`")); }
+                        if self.eat(b']') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return Err(self.err("expected `,` or `]`"));
+                        }
                     }
                 }
                 self.depth -= 1;
@@ -129,10 +165,14 @@ impl P<'_> {
                 if !self.eat(b'}') {
                     loop {
                         self.ws();
-                        if self.b.get(self.i) != Some(&b'"') { return Err(self.err("key must be a string")); }
+                        if self.b.get(self.i) != Some(&b'"') {
+                            return Err(self.err("key must be a string"));
+                        }
                         let k = self.string()?;
                         self.ws();
-                        if !self.eat(b':') { return Err(self.err("expected `:`")); }
+                        if !self.eat(b':') {
+                            return Err(self.err("expected `:`"));
+                        }
                         self.ws();
                         let v = self.value()?;
                         match m.iter_mut().find(|(x, _)| *x == k) {
@@ -140,8 +180,12 @@ impl P<'_> {
                             None => m.push((k, v)),
                         }
                         self.ws();
-                        if self.eat(b'}') { break; }
-                        if !self.eat(b',') { return Err(self.err("expected `,` or `}`")); }
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return Err(self.err("expected `,` or `}`"));
+                        }
                     }
                 }
                 self.depth -= 1;
@@ -153,62 +197,104 @@ impl P<'_> {
     fn nest(&mut self) -> Result<(), String> {
         self.i += 1;
         self.depth += 1;
-        if self.depth > 128 { return Err(self.err("recursion limit exceeded")); }
+        if self.depth > 128 {
+            return Err(self.err("recursion limit exceeded"));
+        }
         Ok(())
     }
     fn digits(&mut self) -> usize {
         let s = self.i;
-        while let Some(b'0'..=b'9') = self.b.get(self.i) { self.i += 1; }
+        while let Some(b'0'..=b'9') = self.b.get(self.i) {
+            self.i += 1;
+        }
         self.i - s
     }
     fn number(&mut self) -> Result<Value, String> {
         let s = self.i;
         self.eat(b'-');
         if self.eat(b'0') {
-        } else if self.digits() == 0 { return Err(self.err("invalid number")); }
-        if self.eat(b'.') && self.digits() == 0 { return Err(self.err("invalid number")); }
+        } else if self.digits() == 0 {
+            return Err(self.err("invalid number"));
+        }
+        if self.eat(b'.') && self.digits() == 0 {
+            return Err(self.err("invalid number"));
+        }
         if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
             self.i += 1;
-            if !self.eat(b'+') { self.eat(b'-'); }
-            if self.digits() == 0 { return Err(self.err("invalid number")); }
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            if self.digits() == 0 {
+                return Err(self.err("invalid number"));
+            }
         }
         // ASCII only, so always valid UTF-8.
-        Ok(Value::Number(String::from_utf8_lossy(&self.b[s..self.i]).into_owned()))
+        Ok(Value::Number(
+            String::from_utf8_lossy(&self.b[s..self.i]).into_owned(),
+        ))
     }
     fn hex4(&mut self) -> Result<u32, String> {
-        let h = self.b.get(self.i..self.i + 4).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
-        match h { Some(v) => { self.i += 4; Ok(v) } None => Err(self.err("invalid escape")) }
+        let h = self
+            .b
+            .get(self.i..self.i + 4)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
+        match h {
+            Some(v) => {
+                self.i += 4;
+                Ok(v)
+            }
+            None => Err(self.err("invalid escape")),
+        }
     }
     fn string(&mut self) -> Result<String, String> {
         self.i += 1;
         let mut out: Vec<u8> = Vec::new();
         loop {
-            let Some(&c) = self.b.get(self.i) else { return Err(self.err("EOF while parsing a string")) };
+            let Some(&c) = self.b.get(self.i) else {
+                return Err(self.err("EOF while parsing a string"));
+            };
             self.i += 1;
             match c {
                 b'"' => break,
                 b'\\' => {
-                    let Some(&e) = self.b.get(self.i) else { return Err(self.err("EOF while parsing a string")) };
+                    let Some(&e) = self.b.get(self.i) else {
+                        return Err(self.err("EOF while parsing a string"));
+                    };
                     self.i += 1;
                     let ch = match e {
-                        b'"' => '"', b'\\' => '\\', b'/' => '/', b'b' => '\u{8}', b'f' => '\u{c}',
-                        b'n' => '\n', b'r' => '\r', b't' => '\t',
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
                         b'u' => {
                             let mut u = self.hex4()?;
                             if (0xD800..0xDC00).contains(&u) {
-                                if !(self.eat(b'\\') && self.eat(b'u')) { return Err(self.err("lone leading surrogate in hex escape")); }
+                                if !(self.eat(b'\\') && self.eat(b'u')) {
+                                    return Err(self.err("lone leading surrogate in hex escape"));
+                                }
                                 let lo = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&lo) { return Err(self.err("invalid unicode code point")); }
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(self.err("invalid unicode code point"));
+                                }
                                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
                             }
-                            char::from_u32(u).ok_or_else(|| self.err("invalid unicode code point"))?
+                            char::from_u32(u)
+                                .ok_or_else(|| self.err("invalid unicode code point"))?
                         }
                         _ => return Err(self.err("invalid escape")),
                     };
                     let mut buf = [0u8; 4];
                     out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                 }
-                0..=0x1f => return Err(self.err("control character (\\u0000-\\u001F) found while parsing a string")),
+                0..=0x1f => {
+                    return Err(self
+                        .err("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
                 _ => out.push(c),
             }
         }
@@ -223,10 +309,15 @@ pub struct Fields<'a>(pub &'a Map);
 
 impl<'a> Fields<'a> {
     pub fn new(v: &'a Value, allowed: &[&str]) -> Result<Fields<'a>, String> {
-        let m = v.as_object().ok_or_else(|| format!("invalid type: {}, expected an object", v.kind()))?;
+        let m = v
+            .as_object()
+            .ok_or_else(|| format!("invalid type: {}, expected an object", v.kind()))?;
         if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-            return Err(format!("unknown field `{k}`, expected one of {}", list.join(", ")));
+            return Err(format!(
+                "unknown field `{k}`, expected one of {}",
+                list.join(", ")
+            ));
         }
         Ok(Fields(m))
     }
@@ -234,35 +325,74 @@ impl<'a> Fields<'a> {
         match self.0.get(k) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(v) => Err(format!("invalid type: {}, expected a string (field `{k}`)", v.kind())),
+            Some(v) => Err(format!(
+                "invalid type: {}, expected a string (field `{k}`)",
+                v.kind()
+            )),
         }
     }
     pub fn req_str(&self, k: &str) -> Result<String, String> {
         match self.0.get(k) {
             None => Err(format!("missing field `{k}`")),
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(v) => Err(format!("invalid type: {}, expected a string (field `{k}`)", v.kind())),
+            Some(v) => Err(format!(
+                "invalid type: {}, expected a string (field `{k}`)",
+                v.kind()
+            )),
         }
     }
     pub fn opt_list(&self, k: &str) -> Result<Option<&'a Vec<Value>>, String> {
         match self.0.get(k) {
             None => Ok(None),
             Some(Value::Array(a)) => Ok(Some(a)),
-            Some(v) => Err(format!("invalid type: {}, expected a sequence (field `{k}`)", v.kind())),
+            Some(v) => Err(format!(
+                "invalid type: {}, expected a sequence (field `{k}`)",
+                v.kind()
+            )),
         }
     }
     pub fn opt_str_list(&self, k: &str) -> Result<Option<Vec<String>>, String> {
         match self.opt_list(k)? {
             None => Ok(None),
-            Some(a) => a.iter().map(|x| x.as_str().map(str::to_string).ok_or_else(|| format!("invalid type: {}, expected a string (field `{k}`)", x.kind()))).collect::<Result<_, _>>().map(Some),
+            Some(a) => a
+                .iter()
+                .map(|x| {
+                    x.as_str().map(str::to_string).ok_or_else(|| {
+                        format!(
+                            "invalid type: {}, expected a string (field `{k}`)",
+                            x.kind()
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()
+                .map(Some),
         }
     }
-    pub fn str_map(&self, k: &str, required: bool) -> Result<std::collections::BTreeMap<String, String>, String> {
+    pub fn str_map(
+        &self,
+        k: &str,
+        required: bool,
+    ) -> Result<std::collections::BTreeMap<String, String>, String> {
         match self.0.get(k) {
             None if !required => Ok(Default::default()),
             None => Err(format!("missing field `{k}`")),
-            Some(Value::Object(m)) => m.iter().map(|(a, b)| b.as_str().map(|s| (a.clone(), s.to_string())).ok_or_else(|| format!("invalid type: {}, expected a string (field `{k}`)", b.kind()))).collect(),
-            Some(v) => Err(format!("invalid type: {}, expected a map (field `{k}`)", v.kind())),
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(a, b)| {
+                    b.as_str()
+                        .map(|s| (a.clone(), s.to_string()))
+                        .ok_or_else(|| {
+                            format!(
+                                "invalid type: {}, expected a string (field `{k}`)",
+                                b.kind()
+                            )
+                        })
+                })
+                .collect(),
+            Some(v) => Err(format!(
+                "invalid type: {}, expected a map (field `{k}`)",
+                v.kind()
+            )),
         }
     }
     pub fn req_value(&self, k: &str) -> Result<&'a Value, String> {
@@ -272,7 +402,10 @@ impl<'a> Fields<'a> {
 
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a String, &'a Value);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> (&'a String, &'a Value)>;
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Value)>,
+        fn(&'a (String, Value)) -> (&'a String, &'a Value),
+    >;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (k, v))
     }
