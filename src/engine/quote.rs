@@ -146,9 +146,10 @@ impl Quote {
 /// let catalog = Catalog::embedded()?;
 /// // fal-ai/flux/dev: 1024 x 768 = 786,432 px = 0.75 MP, rounded up to 1 MP x $0.025.
 /// let q = quote(&catalog, &parse_query("model=fal-ai/flux/dev&w=1024&h=768&retry=20")?)?;
-/// assert_eq!(q.steps[0].costs.as_ref().unwrap().cost_per_generation.to_string(), "0.025");
+/// let generation = q.steps[0].primary.cost();
+/// assert_eq!(generation.map(|c| c.to_string()).as_deref(), Some("0.025"));
 /// // 1 / (1 - 0.2) = 1.25 attempts: $0.03125 per action.
-/// assert_eq!(q.cost_per_action.unwrap().to_string(), "0.03125");
+/// assert_eq!(q.cost_per_action.map(|c| c.to_string()).as_deref(), Some("0.03125"));
 /// # Ok::<(), gencost::engine::Error>(())
 /// ```
 pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {

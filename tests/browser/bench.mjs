@@ -90,6 +90,54 @@ try {
   }, INPUTS);
   await ctx.close();
   console.log(`input to updated cost (${INPUTS} inputs, 3-step workflow): median ${median(times).toFixed(2)} ms, p95 ${p95(times).toFixed(2)} ms   (budget 4 / 16 ms: ${median(times) <= 4 && p95(times) <= 16 ? 'within' : 'OVER'})`);
+
+  // 4. the embed: what it adds to a host page, and element attached -> first cost shown
+  const widget = await serve(DIST, { headers: () => ({ 'access-control-allow-origin': '*' }) });
+  const host = await serve(DIST, {
+    routes: {
+      '/host.html': (req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(
+        `<!doctype html><html lang="en"><head><title>host</title><script type="module" src="${widget.url}/embed.js"></script></head><body><h1>Pricing</h1></body></html>`),
+    },
+  });
+  const embedFiles = [];
+  const colds = [], warms = [];
+  for (let i = 0; i < RUNS; i++) {
+    const c = await browser.newContext();
+    const hp = await c.newPage();
+    if (i === 0) {
+      hp.on('response', async (r) => {
+        if (r.url().startsWith(widget.url)) try { embedFiles.push({ url: r.url().replace(widget.url, ''), body: await r.body() }); } catch { /* */ }
+      });
+    }
+    await hp.goto(`${host.url}/host.html`);
+    await hp.waitForFunction(() => customElements.get('gencost-calculator'));
+    const attach = (query) => hp.evaluate((q) => new Promise((resolve) => {
+      const el = document.createElement('gencost-calculator');
+      el.setAttribute('query', q);
+      const t0 = performance.now();
+      const poll = () => {
+        const out = el.shadowRoot?.querySelector('[data-testid="cost-per-action"]');
+        if (out && out.textContent.startsWith('$')) resolve(performance.now() - t0);
+        else requestAnimationFrame(poll);
+      };
+      document.body.append(el);
+      poll();
+    }), query);
+    colds.push(await attach('model=fal-ai/flux/dev&w=1024&h=768&retry=20'));
+    warms.push(await attach('model=fal-ai/veo3&sec=8&audio=on'));
+    await c.close();
+  }
+  let er = 0, eb = 0;
+  console.log('embed, what it adds to a host page:');
+  for (const f of embedFiles) {
+    const b = zlib.brotliCompressSync(f.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    er += f.body.length; eb += b;
+    console.log(`  ${f.url.padEnd(48)} raw ${kb(f.body.length).padStart(9)}  brotli ${kb(b).padStart(9)}`);
+  }
+  console.log(`  ${'total'.padEnd(48)} raw ${kb(er).padStart(9)}  brotli ${kb(eb).padStart(9)}`);
+  console.log(`element attached -> first cost (${RUNS} runs, polled per frame): first element median ${median(colds).toFixed(1)} ms (p95 ${p95(colds).toFixed(1)}), another element median ${median(warms).toFixed(1)} ms (p95 ${p95(warms).toFixed(1)})`);
+  await widget.close();
+  await host.close();
 } finally {
   await browser.close();
   await site.close();

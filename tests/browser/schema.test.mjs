@@ -1,0 +1,31 @@
+// The published JSON Schema (www/catalog.schema.json) accepts the default catalog and rejects
+// catalogs the engine rejects, so a pricing-page owner can trust it in an editor.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { ROOT } from './harness.mjs';
+
+const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'www/catalog.schema.json'), 'utf8'));
+const catalog = JSON.parse(fs.readFileSync(path.join(ROOT, 'www/catalog.json'), 'utf8'));
+const validate = new Ajv2020({ allErrors: true, strictRequired: false }).compile(schema);
+
+test('the default catalog conforms to the published schema', () => {
+  assert.ok(validate(catalog), JSON.stringify(validate.errors, null, 1));
+  assert.ok(catalog.models.length >= 30);
+});
+
+test('the schema rejects what the engine rejects', () => {
+  const bad = (edit) => {
+    const c = structuredClone(catalog);
+    edit(c.models[0]);
+    return validate(c);
+  };
+  assert.equal(bad((m) => { m.billing.lines[0].price = 0.025; }), false, 'a price as a JSON number');
+  assert.equal(bad((m) => { m.kind = 'picture'; }), false, 'an unknown kind');
+  assert.equal(bad((m) => { m.prce = '1'; }), false, 'an unknown field');
+  assert.equal(bad((m) => { delete m.source; }), false, 'no source');
+  assert.equal(bad((m) => { m.verified = 'yesterday'; }), false, 'not a date');
+  assert.equal(bad((m) => { m.billing = {}; }), false, 'an empty billing rule');
+});
