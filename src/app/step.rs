@@ -25,6 +25,14 @@ fn field(ctx: Ctx, id: u64, key: &'static str) -> String {
     })
 }
 
+/// The test hook of a field: its share-URL key with the step's prefix (`retry`, `s2.retry`).
+fn testid_of(ctx: Ctx, id: u64, key: &str) -> String {
+    let prefix = index_of(ctx, id)
+        .map(crate::engine::scenario::step_prefix)
+        .unwrap_or_default();
+    format!("{prefix}{key}")
+}
+
 fn set(ctx: Ctx, id: u64, key: &str, value: String) {
     if let Some(i) = index_of(ctx, id) {
         ctx.form.update(|f| f.set(i, key, &value));
@@ -76,14 +84,7 @@ fn TextField(
     placeholder: &'static str,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let testid = move || {
-        format!(
-            "{}{key}",
-            index_of(ctx, id)
-                .map(crate::engine::scenario::step_prefix)
-                .unwrap_or_default()
-        )
-    };
+    let testid = move || testid_of(ctx, id, key);
     view! {
         <label class="gc-field">
             <span>{label}<small>{hint}</small></span>
@@ -116,14 +117,7 @@ fn ModelPicker(
     let ctx = expect_context::<Ctx>();
     let search = RwSignal::new(String::new());
     let current = move || field(ctx, id, key);
-    let testid = move || {
-        format!(
-            "{}{key}",
-            index_of(ctx, id)
-                .map(crate::engine::scenario::step_prefix)
-                .unwrap_or_default()
-        )
-    };
+    let testid = move || testid_of(ctx, id, key);
     let options = move || {
         let cur = current();
         let q = search.get();
@@ -267,15 +261,7 @@ fn OptionField(
         return ().into_any();
     };
     let key = name.clone();
-    let testid = move || {
-        format!(
-            "{}{}",
-            index_of(ctx, id)
-                .map(crate::engine::scenario::step_prefix)
-                .unwrap_or_default(),
-            key
-        )
-    };
+    let testid = move || testid_of(ctx, id, &key);
     let k2 = name.clone();
     let set_value = move |ev| set(ctx, id, &k2, event_target_value(&ev));
     let value = {

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use super::money::{display_number, display_usd, exact};
-use super::quote::{Generation, Priced, Quote, StepQuote};
+use super::quote::{Generation, LineItem, Priced, Quote, StepQuote};
 
 fn s(d: Decimal) -> Value {
     Value::String(exact(d))
@@ -99,6 +99,43 @@ pub fn to_json(q: &Quote) -> Value {
     Value::Object(m)
 }
 
+/// How [`arithmetic`] writes its operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbols {
+    /// `0.75 -> 1 x $0.025 = $0.025`, for terminals.
+    Ascii,
+    /// `0.75 → 1 × $0.025 = $0.025`, for the page.
+    Typographic,
+}
+
+/// A line item's arithmetic: quantity (and billable quantity after rounding), unit price, the
+/// number of units the price is for, and the amount, every figure exact.
+pub fn arithmetic(l: &LineItem, symbols: Symbols) -> String {
+    let (arrow, times) = match symbols {
+        Symbols::Ascii => ("->", "x"),
+        Symbols::Typographic => ("→", "×"),
+    };
+    let qty = if l.quantity == l.billable_quantity {
+        exact(l.quantity)
+    } else {
+        format!(
+            "{} {arrow} {}",
+            exact(l.quantity),
+            exact(l.billable_quantity)
+        )
+    };
+    let per = if l.per == Decimal::ONE {
+        String::new()
+    } else {
+        format!(" / {}", exact(l.per))
+    };
+    format!(
+        "{qty} {times} ${}{per} = ${}",
+        exact(l.unit_price),
+        exact(l.amount)
+    )
+}
+
 fn pct(fraction: Decimal) -> String {
     format!("{} %", display_number(fraction * Decimal::ONE_HUNDRED, 4))
 }
@@ -109,21 +146,10 @@ fn generation_text(g: &Generation, indent: &str, out: &mut String) {
         out.push_str(&format!("{indent}options: {}\n", opts.join(" ")));
     }
     for l in &g.lines {
-        let qty = if l.quantity == l.billable_quantity {
-            exact(l.quantity)
-        } else {
-            format!("{} -> {}", exact(l.quantity), exact(l.billable_quantity))
-        };
-        let per = if l.per == Decimal::ONE {
-            String::new()
-        } else {
-            format!(" / {}", exact(l.per))
-        };
         out.push_str(&format!(
-            "{indent}{}: {qty} x ${}{per} = ${}\n",
+            "{indent}{}: {}\n",
             l.label,
-            exact(l.unit_price),
-            exact(l.amount)
+            arithmetic(l, Symbols::Ascii)
         ));
     }
 }

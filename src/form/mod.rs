@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::engine::catalog::{Domain, Kind, Model};
 use crate::engine::money::{display_number, display_usd, exact};
 use crate::engine::quote::{check_step_options, quote_step, Priced, StepQuote};
+use crate::engine::report::{arithmetic, Symbols};
 use crate::engine::scenario::step_prefix;
 use crate::engine::share_url::{encode, pairs, parse_query_lenient, STEP_KEYS};
 use crate::engine::{Catalog, Error};
@@ -557,23 +558,9 @@ fn option_views(
 fn line_views(priced: &Priced, prefix: &str, out: &mut Vec<LineView>) {
     if let Priced::Known(g) = priced {
         for l in &g.lines {
-            let qty = if l.quantity == l.billable_quantity {
-                exact(l.quantity)
-            } else {
-                format!("{} → {}", exact(l.quantity), exact(l.billable_quantity))
-            };
-            let per = if l.per == Decimal::ONE {
-                String::new()
-            } else {
-                format!(" / {}", exact(l.per))
-            };
             out.push(LineView {
                 label: format!("{prefix}{}", l.label),
-                arithmetic: format!(
-                    "{qty} × ${}{per} = ${}",
-                    exact(l.unit_price),
-                    exact(l.amount)
-                ),
+                arithmetic: arithmetic(l, Symbols::Typographic),
             });
         }
     }
