@@ -201,7 +201,7 @@ pub fn App(
             })}
             {move || catalog_status.get().map(|s| view! { <p class="gc-status" role="status">{s}</p> })}
             <div class="gc-grid">
-                <section class="gc-inputs" aria-label="Scenario">
+                <section class="gc-inputs" aria-label=(host == Host::Page).then_some("Scenario")>
                     <For each=step_ids key=|id| *id children=move |id| view! { <StepCard id=id /> } />
                     <div class="gc-row gc-actions">
                         <button type="button" class="gc-button" on:click=add_step data-testid="add-step">"+ Add a step"</button>
@@ -219,7 +219,7 @@ pub fn App(
                         {move || actions_error().map(|m| view! { <p class="gc-err">{m}</p> })}
                     </div>
                 </section>
-                <section class="gc-results" aria-label="Costs">
+                <section class="gc-results" aria-label=(host == Host::Page).then_some("Costs")>
                     <Summary />
                     <SplitBar />
                     <Chart />

@@ -1,6 +1,7 @@
 // Embedding: a host page served from one loopback port, the widget (dist/) from another.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
 import { launch, serve, DIST } from './harness.mjs';
 
 let browser, widget, host;
@@ -10,7 +11,7 @@ const hostPage = (w, body, { head = '' } = {}) => `<!doctype html>
 <link rel="stylesheet" href="/host.css">${head}
 <script type="module" src="${w}/embed.js"></script>
 <script src="${w}/embed-host.js" async></script>
-</head><body><nav><a id="host-link" href="#plans">Plans</a></nav><main>${body}</main><p id="plans">Plans</p></body></html>`;
+</head><body><nav><a id="host-link" href="#plans">Plans</a></nav><main><h1>Pricing</h1>${body}<p id="plans">Plans</p></main></body></html>`;
 
 // Strict policy: no inline script or style, no eval; only the widget's origin and wasm compilation.
 const csp = (w) => [
@@ -172,4 +173,16 @@ test('the calculator offers both embed snippets for the current state', async ()
   const iframe = await page.getByTestId('embed-iframe').inputValue();
   assert.ok(iframe.startsWith(`<iframe src="${widget.url}/?embed=1&amp;model=fal-ai/flux/dev&amp;w=1024&amp;h=768&amp;retry=20"`), iframe);
   await context.close();
+});
+
+test('axe-core finds no violations in the embedded calculators (shadow DOM and iframe)', async () => {
+  for (const path of ['/two.html', '/iframe.html']) {
+    const page = await newPage(path);
+    if (path === '/two.html') await waitShadow(page, '#b', 'cost-per-action', '$3.21 USD');
+    else await page.frameLocator('#f').locator('[data-testid="cost-per-action"]').filter({ hasText: '$0.80 USD' }).waitFor();
+    const result = await new AxeBuilder({ page }).analyze();
+    const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    assert.deepEqual(summary, [], `${path}: ${summary.join('\n')}`);
+    await page.close();
+  }
 });
