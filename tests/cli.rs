@@ -194,6 +194,13 @@ fn json_has_exactly_the_documented_shape() {
     assert_eq!(line["billable_quantity"], "1");
     assert_eq!(line["unit_price"], "0.003");
     assert_eq!(line["amount"], "0.003");
+    // a link copied from an embedded calculator (embed=1) quotes the same
+    let framed = json(&[
+        "quote",
+        "--json",
+        "https://x.test/?embed=1&model=fal-ai/flux/schnell&n=4&retry=25&max=3&actions=1000",
+    ]);
+    assert_eq!(framed["cost_per_action"], "0.01575");
     // no monthly without actions
     assert!(json(&["quote", "--json", "model=fal-ai/flux/schnell"])["monthly"].is_null());
 }
@@ -273,6 +280,13 @@ fn bad_input_is_exit_2_and_one_clear_line() {
         "cannot read /nonexistent.json",
     );
     bad(&[], "no command given");
+    bad(
+        &[
+            "quote",
+            "model=fal-ai/flux/dev&catalog=https://x.test/c.json",
+        ],
+        "this link uses the catalog at https://x.test/c.json: download it and pass --catalog FILE",
+    );
     for args in [&["quote", "model=fal-ai/veo3&sec=7"][..], &["quote"][..]] {
         let err = String::from_utf8(gencost(args).stderr).unwrap();
         assert!(err.lines().count() <= 2, "{err}");

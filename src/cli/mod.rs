@@ -81,8 +81,22 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                     "quote takes one share URL or query string (quote it in the shell)".into(),
                 ));
             };
+            // A link from the browser may name its catalog by URL; the CLI never fetches.
+            let page_keys = engine::share_url::pairs(query)?;
+            if let (Some((_, url)), None) = (
+                page_keys.iter().find(|(k, _)| k == "catalog"),
+                &catalog_path,
+            ) {
+                return Err(CliError::Usage(format!(
+                    "this link uses the catalog at {url}: download it and pass --catalog FILE"
+                )));
+            }
             let catalog = load(catalog_path.as_deref())?;
-            let scenario = engine::parse_query(query)?;
+            let parsed = engine::parse_query_lenient(query, &crate::form::PAGE_KEYS);
+            if let Some(e) = parsed.errors.into_iter().next() {
+                return Err(e.into());
+            }
+            let scenario = parsed.scenario;
             let q = engine::quote(&catalog, &scenario)?;
             let text = if json {
                 report::to_json(&q).to_string()
