@@ -369,7 +369,7 @@ fn models_lists_every_model_with_its_rule() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().count() >= 30);
     assert!(text.lines().any(|l| l.starts_with("fal-ai/flux/dev")
-        && l.contains("$0.025 per output megapixels, rounded up")));
+        && l.contains("$0.025 per output megapixel, rounded up (min 1)")));
     assert!(text
         .lines()
         .any(|l| l.starts_with("fal-ai/stable-audio ") && l.contains("price unknown")));

@@ -1253,7 +1253,7 @@ fn test_model_helper_is_valid() {
     // a generated summary for people
     assert_eq!(
         c.model("test/ok").unwrap().summary,
-        "$0.1 per video seconds"
+        "$0.10 per video second"
     );
 }
 

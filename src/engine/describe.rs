@@ -1,8 +1,9 @@
-//! A billing rule in one line for people: `$0.025 per megapixel, rounded up (min 1)`.
+//! A billing rule in one line for people: `$0.025 per output megapixel, rounded up (min 1)`.
 
 use rust_decimal::Decimal;
 
 use super::catalog::{Billing, LineRule, Model, Price, Quantity};
+use super::money::{display_number, exact};
 
 /// The model's rule in one line.
 pub fn summary(model: &Model) -> String {
@@ -11,59 +12,76 @@ pub fn summary(model: &Model) -> String {
         Billing::Rule { lines, multipliers } => {
             let mut parts: Vec<String> = lines.iter().map(line).collect();
             for m in multipliers {
-                parts.push(format!("x{} {}", m.factor.normalize(), m.label));
+                parts.push(format!("×{} {}", m.factor.normalize(), m.label));
             }
             parts.join(" + ")
         }
     }
 }
 
+/// A price as published: every digit, at least cents (`$0.20`, `$0.003`, `$40.00`).
+fn usd(d: Decimal) -> String {
+    let text = exact(d);
+    match text.split_once('.') {
+        Some((_, frac)) if frac.len() >= 2 => format!("${text}"),
+        Some(_) => format!("${text}0"),
+        None => format!("${text}.00"),
+    }
+}
+
 fn price(p: &Price) -> String {
     match p {
-        Price::Fixed(d) => format!("${}", d.normalize()),
+        Price::Fixed(d) => usd(*d),
         Price::Table(t) => {
             let lo = t.values.values().min().copied().unwrap_or(Decimal::ZERO);
             let hi = t.values.values().max().copied().unwrap_or(Decimal::ZERO);
             if lo == hi {
-                format!("${}", lo.normalize())
+                usd(lo)
             } else {
-                format!(
-                    "${}-${} by {}",
-                    lo.normalize(),
-                    hi.normalize(),
-                    t.keys.join(" & ")
-                )
+                format!("{}–{} by {}", usd(lo), usd(hi), t.keys.join(" & "))
             }
         }
     }
 }
 
+/// What one unit is called: the label, singular when the price is per one unit.
 fn unit(l: &LineRule) -> String {
-    let per = match l.per.normalize().to_string().as_str() {
-        "1" => String::new(),
-        "60" => "minute of ".to_string(),
-        "3600" => "hour of ".to_string(),
-        n => format!("{n} "),
+    let label = match &l.quantity {
+        Quantity::VideoTokens { .. } => "video tokens",
+        _ => l.label.as_str(),
     };
-    let what = match &l.quantity {
-        Quantity::Output => return l.label.clone(),
-        Quantity::Option {
-            name,
-            divide_by: Some(d),
-            ..
-        } => format!("{name}/{} {}", d.normalize(), l.label),
-        Quantity::Option { .. } => l.label.clone(),
-        Quantity::Megapixels { .. } => l.label.clone(),
-        Quantity::VideoTokens { .. } => "video tokens".to_string(),
-        Quantity::Lookup(_) => l.label.clone(),
-    };
-    format!("{per}{what}")
+    let per_second = matches!(&l.quantity, Quantity::Option { name, .. } if name == "gpu_s");
+    match l.per.normalize().to_string().as_str() {
+        "1" if per_second => format!("second of {label}"),
+        "1" if label.ends_with('s')
+            && !label.ends_with("ss")
+            && !matches!(l.quantity, Quantity::Output) =>
+        {
+            label[..label.len() - 1].to_string()
+        }
+        "1" => label.to_string(),
+        "60" => format!("minute of {label}"),
+        "3600" => format!("hour of {label}"),
+        _ => format!("{} {label}", display_number(l.per, 0)),
+    }
 }
 
 fn line(l: &LineRule) -> String {
     let mut s = format!("{} per {}", price(&l.price), unit(l));
+    if let Quantity::Option {
+        divide_by: Some(d),
+        name,
+        ..
+    } = &l.quantity
+    {
+        s.push_str(&format!(" ({name} / {})", d.normalize()));
+    }
     if let Some(step) = l.round_up_to {
-        s.push_str(&format!(", rounded up to {}", step.normalize()));
+        if step == Decimal::ONE {
+            s.push_str(", rounded up");
+        } else {
+            s.push_str(&format!(", rounded up to {}", step.normalize()));
+        }
     }
     if let Some(min) = l.min {
         s.push_str(&format!(" (min {})", min.normalize()));
