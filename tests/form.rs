@@ -189,3 +189,25 @@ fn embed_code_for_a_step_and_for_a_workflow() {
     );
     assert!(two.element.contains("<gencost-calculator query=\"model=fal-ai/flux/dev&amp;s2.model=fal-ai/veo3&amp;s2.sec=4\">"));
 }
+
+#[test]
+fn fields_to_fix_come_before_an_unknown_price() {
+    let c = catalog();
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=fal-ai/veo3&sec=7&s2.model=fal-ai/stable-audio"),
+    );
+    assert_eq!(
+        e.no_total.as_deref(),
+        Some("Fix the marked fields to see the total.")
+    );
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=fal-ai/veo3&s2.model=fal-ai/stable-audio"),
+    );
+    assert!(e
+        .no_total
+        .as_deref()
+        .unwrap()
+        .starts_with("Step 2: Price unknown: fal lists it at $0"));
+}

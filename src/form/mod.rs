@@ -733,14 +733,16 @@ fn totals(eval: &mut Evaluation, actions: &Option<Decimal>, form: &Form) {
         chart::Chart::retry_curve(f.exact_cost_per_generation, r, s.index + 1)
     });
     if figures.len() != eval.steps.len() {
+        // Fields to fix come first; only a valid scenario can say which price is unknown.
         let unknown = eval.steps.iter().find_map(|s| {
             s.no_figures
-                .clone()
+                .as_ref()
                 .filter(|m| m.starts_with("Price unknown"))
+                .map(|m| format!("Step {}: {m}", s.index + 1))
         });
         eval.no_total = Some(match unknown {
-            Some(u) => u,
-            None => "Fix the marked fields to see the total.".to_string(),
+            Some(u) if eval.errors.is_empty() => u,
+            _ => "Fix the marked fields to see the total.".to_string(),
         });
         return;
     }
