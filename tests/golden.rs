@@ -1,5 +1,5 @@
 //! Acceptance suite: golden quotes against the embedded default catalog, computed by hand from
-//! the published prices (docs: /work/shared/pricing-facts.md, /work/research/notes.md), plus the
+//! the published prices (the source of each is in www/catalog.json), plus the
 //! retry / failover / workflow maths, every kind of bad input, catalog loading errors, the fal
 //! pricing-API loader and the share-URL codec.
 //!
