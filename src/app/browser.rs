@@ -47,6 +47,11 @@ pub fn replace_query(query: &str) {
     }
 }
 
+/// `text` in lower case, by the browser's `toLowerCase` (the wasm carries no Unicode case tables).
+pub fn lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
 /// Copies `text` to the clipboard; `false` when the browser refuses (no permission, no API).
 pub fn copy(text: &str) -> bool {
     let Some(w) = web_sys::window() else {

@@ -338,7 +338,7 @@ fn ShareLink(
                 <button type="button" class="gc-button gc-secondary" data-testid="embed-code-toggle"
                     aria-expanded=move || show_embed.get().to_string()
                     on:click=move |_| show_embed.update(|s| *s = !*s)>"Copy embed code"</button>
-                <Show when=move || show_embed.get()>
+                {move || show_embed.get().then(|| view! {
                     <div class="gc-embed-code gc-wide">
                         <label class="gc-field gc-wide">
                             <span>"Script and element (recommended)"</span>
@@ -351,7 +351,7 @@ fn ShareLink(
                         </label>
                         <button type="button" class="gc-button" on:click=move |_| { browser::copy(&code().iframe); }>"Copy iframe snippet"</button>
                     </div>
-                </Show>
+                })}
             })}
         </div>
     }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::Ctx;
-use crate::form::{model_groups, Control, StepView, SIZE_PRESETS};
+use crate::form::{model_groups_with, Control, StepView, SIZE_PRESETS};
 
 /// The current view of step `id`, if it still exists.
 fn view_of(ctx: Ctx, id: u64) -> Option<StepView> {
@@ -122,7 +122,7 @@ fn ModelPicker(
         let cur = current();
         let q = search.get();
         ctx.catalog.with(|c| {
-            let groups = model_groups(c, &q);
+            let groups = model_groups_with(c, &q, super::browser::lowercase);
             let shown = groups.iter().any(|(_, ms)| ms.iter().any(|m| m.id == cur));
             let mut out = Vec::new();
             if key == "fallback" {
@@ -187,11 +187,13 @@ fn Options(
     id: u64,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let names = move || {
+    // Recomputed on every change, but the fields are rendered again only when the model's
+    // option names change (a new model), so a field being typed in is never replaced.
+    let names = Memo::new(move |_| {
         view_of(ctx, id)
             .map(|v| v.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
-    };
+    });
     let has_size = move || {
         view_of(ctx, id).is_some_and(|v| {
             v.options
@@ -241,7 +243,7 @@ fn Options(
                     </select>
                 </label>
             </Show>
-            <For each=names key=|n| n.clone() children=move |name| view! { <OptionField id=id name=name /> } />
+            {move || names.get().into_iter().map(|name| view! { <OptionField id=id name=name /> }).collect_view()}
         </div>
     }
 }

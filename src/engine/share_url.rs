@@ -114,7 +114,7 @@ pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
         }
     }
     // step index (0-based) -> its pairs
-    let mut steps: BTreeMap<usize, Vec<(String, String, String)>> = BTreeMap::new();
+    let mut steps: Vec<Vec<(String, String, String)>> = Vec::new();
     for (key, value) in list {
         if ignore.contains(&key.as_str()) {
             continue;
@@ -169,17 +169,22 @@ pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
             });
             continue;
         }
-        steps.entry(index).or_default().push((key, name, value));
+        if steps.len() <= index {
+            steps.resize_with(index + 1, Vec::new);
+        }
+        steps[index].push((key, name, value));
     }
     // Steps must be numbered without gaps.
-    let count = steps.keys().next_back().map_or(0, |last| last + 1);
-    for i in 0..count.max(1) {
+    if steps.is_empty() {
+        steps.push(Vec::new());
+    }
+    for (i, pairs) in steps.into_iter().enumerate() {
         let prefix = step_prefix(i);
         let mut step = Step::new("");
         let mut fallback_model: Option<String> = None;
         let mut failover: Option<Decimal> = None;
         let mut failover_given = false;
-        for (key, name, value) in steps.remove(&i).unwrap_or_default() {
+        for (key, name, value) in pairs {
             match name.as_str() {
                 "model" => step.model = value.trim().to_string(),
                 "n" => match parse_whole(&value) {

@@ -110,7 +110,8 @@ impl Form {
                 })
                 .collect()
         });
-        let mut steps: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+        // step index (0-based) -> its fields
+        let mut steps: Vec<BTreeMap<String, String>> = Vec::new();
         for (key, value) in list {
             if PAGE_KEYS.contains(&key.as_str()) {
                 form.passthrough.push((key, value));
@@ -128,10 +129,11 @@ impl Form {
                 form.passthrough.push((key, value));
                 continue;
             }
-            steps
-                .entry(index.unwrap_or(0))
-                .or_default()
-                .insert(name.to_string(), value);
+            let i = index.unwrap_or(0);
+            if steps.len() <= i {
+                steps.resize_with(i + 1, BTreeMap::new);
+            }
+            steps[i].insert(name.to_string(), value);
         }
         if steps.is_empty() {
             let mut d = Form::default_for(catalog);
@@ -142,9 +144,7 @@ impl Form {
             }
             return d;
         }
-        let last = steps.keys().next_back().copied().unwrap_or(0);
-        for i in 0..=last {
-            let values = steps.remove(&i).unwrap_or_default();
+        for values in steps {
             form.steps.push(StepForm {
                 id: form.next_id,
                 values,
@@ -800,7 +800,17 @@ fn totals(eval: &mut Evaluation, actions: &Option<Decimal>, form: &Form) {
 /// Models grouped by kind, filtered by a search over id, name and provider (all words must
 /// match, any case).
 pub fn model_groups<'a>(catalog: &'a Catalog, search: &str) -> Vec<(Kind, Vec<&'a Model>)> {
-    let words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
+    model_groups_with(catalog, search, str::to_lowercase)
+}
+
+/// [`model_groups`] with the lowercasing given: the browser passes its own `toLowerCase` (the
+/// same Unicode mapping), so the wasm carries no case tables.
+pub fn model_groups_with<'a>(
+    catalog: &'a Catalog,
+    search: &str,
+    lowercase: fn(&str) -> String,
+) -> Vec<(Kind, Vec<&'a Model>)> {
+    let words: Vec<String> = search.split_whitespace().map(lowercase).collect();
     let mut groups: Vec<(Kind, Vec<&Model>)> = Vec::new();
     for kind in [Kind::Image, Kind::Video, Kind::Audio, Kind::Other] {
         let list: Vec<&Model> = catalog
@@ -808,8 +818,11 @@ pub fn model_groups<'a>(catalog: &'a Catalog, search: &str) -> Vec<(Kind, Vec<&'
             .iter()
             .filter(|m| m.kind == kind)
             .filter(|m| {
-                let hay = format!("{} {} {}", m.id, m.name, m.provider).to_lowercase();
-                words.iter().all(|w| hay.contains(w))
+                // No search (the usual case on every keystroke elsewhere): nothing to lowercase.
+                words.is_empty() || {
+                    let hay = lowercase(&format!("{} {} {}", m.id, m.name, m.provider));
+                    words.iter().all(|w| hay.contains(w))
+                }
             })
             .collect();
         if !list.is_empty() {
