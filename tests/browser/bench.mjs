@@ -34,7 +34,12 @@ try {
   const page = await context.newPage();
   const files = [];
   page.on('response', async (r) => {
-    try { files.push({ url: r.url().replace(site.url, ''), body: await r.body() }); } catch { /* redirects */ }
+    const url = r.url().replace(site.url, '');
+    // a file fetched twice (an icon, a revalidated stylesheet) is downloaded once from a cache
+    if (files.some((f) => f.url === url)) return;
+    const entry = { url, body: Buffer.alloc(0) };
+    files.push(entry);
+    try { entry.body = await r.body(); } catch { /* redirects */ }
   });
   await page.goto(`${site.url}/`);
   await page.waitForSelector('[data-testid="cost-per-action"]');
@@ -106,7 +111,12 @@ try {
     const hp = await c.newPage();
     if (i === 0) {
       hp.on('response', async (r) => {
-        if (r.url().startsWith(widget.url)) try { embedFiles.push({ url: r.url().replace(widget.url, ''), body: await r.body() }); } catch { /* */ }
+        const url = r.url().replace(widget.url, '');
+        if (r.url().startsWith(widget.url) && !embedFiles.some((f) => f.url === url)) {
+          const entry = { url, body: Buffer.alloc(0) };
+          embedFiles.push(entry);
+          try { entry.body = await r.body(); } catch { /* */ }
+        }
       });
     }
     await hp.goto(`${host.url}/host.html`);
