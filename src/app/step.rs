@@ -5,10 +5,14 @@ use leptos::prelude::*;
 use super::Ctx;
 use crate::form::{model_groups_with, Control, StepView, SIZE_PRESETS};
 
-/// The current view of step `id`, if it still exists.
-fn view_of(ctx: Ctx, id: u64) -> Option<StepView> {
-    ctx.eval
-        .with(|e| e.steps.iter().find(|s| s.id == id).cloned())
+/// What one step shows, memoized per step card: a keystroke in one step does not touch the
+/// others, and the fields of a step read it without cloning the whole evaluation.
+#[derive(Clone, Copy)]
+struct StepMemo(Memo<Option<StepView>>);
+
+/// The current view of the step whose card is being built.
+fn step_memo() -> Memo<Option<StepView>> {
+    expect_context::<StepMemo>().0
 }
 
 fn index_of(ctx: Ctx, id: u64) -> Option<usize> {
@@ -39,14 +43,9 @@ fn set(ctx: Ctx, id: u64, key: &str, value: String) {
     }
 }
 
-/// The message for unprefixed `key` of step `id`.
-fn error_of(ctx: Ctx, id: u64, key: &str) -> Option<String> {
-    ctx.eval.with(|e| {
-        e.steps
-            .iter()
-            .find(|s| s.id == id)
-            .and_then(|s| s.error_for(key))
-    })
+/// The message for unprefixed `key` of the step.
+fn error_of(step: Memo<Option<StepView>>, key: &str) -> Option<String> {
+    step.with(|s| s.as_ref().and_then(|s| s.error_for(key)))
 }
 
 /// A DOM id unique to the step and field.
@@ -62,8 +61,8 @@ fn FieldError(
     /// The field's unprefixed key.
     key: &'static str,
 ) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let msg = move || error_of(ctx, id, key);
+    let step = step_memo();
+    let msg = move || error_of(step, key);
     view! { <p class="gc-err" id=dom_id(id, &format!("{key}-err")) hidden=move || msg().is_none()>{msg}</p> }
 }
 
@@ -84,6 +83,7 @@ fn TextField(
     placeholder: &'static str,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let step = step_memo();
     let testid = move || testid_of(ctx, id, key);
     view! {
         <label class="gc-field">
@@ -96,7 +96,7 @@ fn TextField(
                 placeholder=placeholder
                 prop:value=move || field(ctx, id, key)
                 on:input=move |ev| set(ctx, id, key, event_target_value(&ev))
-                aria-invalid=move || error_of(ctx, id, key).is_some().to_string()
+                aria-invalid=move || error_of(step, key).is_some().to_string()
                 aria-describedby=dom_id(id, &format!("{key}-err"))
             />
         </label>
@@ -115,11 +115,13 @@ fn ModelPicker(
     label: &'static str,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let step = step_memo();
     let search = RwSignal::new(String::new());
-    let current = move || field(ctx, id, key);
+    // Only a new model re-renders the list, not every keystroke elsewhere in the form.
+    let current = Memo::new(move |_| field(ctx, id, key));
     let testid = move || testid_of(ctx, id, key);
     let options = move || {
-        let cur = current();
+        let cur = current.get();
         let q = search.get();
         ctx.catalog.with(|c| {
             let groups = model_groups_with(c, &q, super::browser::lowercase);
@@ -170,7 +172,7 @@ fn ModelPicker(
             <label class="gc-field gc-wide">
                 <span class="gc-visually-hidden">{label}</span>
                 <select id=dom_id(id, key) data-testid=testid on:change=on_change prop:value=current
-                    aria-invalid=move || error_of(ctx, id, key).is_some().to_string()
+                    aria-invalid=move || error_of(step, key).is_some().to_string()
                     aria-describedby=dom_id(id, &format!("{key}-err"))>
                     {options}
                 </select>
@@ -187,15 +189,16 @@ fn Options(
     id: u64,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let step = step_memo();
     // Recomputed on every change, but the fields are rendered again only when the model's
     // option names change (a new model), so a field being typed in is never replaced.
     let names = Memo::new(move |_| {
-        view_of(ctx, id)
+        step.get()
             .map(|v| v.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
     });
     let has_size = move || {
-        view_of(ctx, id).is_some_and(|v| {
+        step.get().is_some_and(|v| {
             v.options
                 .iter()
                 .any(|o| o.name == "w" && matches!(o.control, Control::Number { .. }))
@@ -203,7 +206,7 @@ fn Options(
         })
     };
     let preset_value = move || {
-        let v = view_of(ctx, id);
+        let v = step.get();
         let get = |n: &str| {
             v.as_ref()
                 .and_then(|v| {
@@ -257,8 +260,14 @@ fn OptionField(
     name: String,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let step = step_memo();
     let n = name.clone();
-    let opt = move || view_of(ctx, id).and_then(|v| v.options.into_iter().find(|o| o.name == n));
+    let opt = move || {
+        step.with(|v| {
+            v.as_ref()
+                .and_then(|v| v.options.iter().find(|o| o.name == n).cloned())
+        })
+    };
     let Some(initial) = opt() else {
         return ().into_any();
     };
@@ -313,9 +322,14 @@ pub fn StepCard(
     id: u64,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let step = Memo::new(move |_| {
+        ctx.eval
+            .with(|e| e.steps.iter().find(|s| s.id == id).cloned())
+    });
+    provide_context(StepMemo(step));
     let number = move || index_of(ctx, id).map(|i| i + 1).unwrap_or(0);
     let count = move || ctx.form.with(|f| f.steps.len());
-    let view = move || view_of(ctx, id);
+    let view = move || step.get();
     let retry_slider = move || {
         crate::engine::money::parse_decimal(&field(ctx, id, "retry"))
             .map(|d| d.round().to_string())
