@@ -7,7 +7,7 @@
 
 use super::json::{Fields, Map as JsonMap, Value};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::money::{decimal_field, parse_decimal};
 use super::Error;
@@ -23,7 +23,7 @@ pub const DEFAULT_CATALOG_JSON: &str = include_str!("../../www/catalog.json");
 pub struct Catalog {
     currency: String,
     models: Vec<Model>,
-    by_id: HashMap<String, usize>,
+    by_id: BTreeMap<String, usize>,
 }
 
 /// What a model makes: the picker groups models by it.
@@ -405,7 +405,7 @@ impl Catalog {
         Catalog {
             currency: "USD".to_string(),
             models: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: BTreeMap::new(),
         }
     }
 
@@ -414,7 +414,7 @@ impl Catalog {
     /// # Errors
     /// [`Error::Catalog`] naming each duplicated id.
     pub fn new(currency: String, models: Vec<Model>) -> Result<Catalog, Error> {
-        let mut by_id = HashMap::new();
+        let mut by_id = BTreeMap::new();
         let mut errors = Vec::new();
         for (i, m) in models.iter().enumerate() {
             if by_id.insert(m.id.clone(), i).is_some() {
