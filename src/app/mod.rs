@@ -299,22 +299,7 @@ fn ShareLink(
         Host::Element => embed::app_url(),
         _ => browser::base_href(),
     };
-    let scenario = move || {
-        let q = ctx.form.with(Form::to_query);
-        let pairs = crate::engine::share_url::pairs(&q).unwrap_or_default();
-        pairs
-            .into_iter()
-            .filter(|(k, _)| k != "embed")
-            .map(|(k, v)| {
-                format!(
-                    "{}={}",
-                    crate::engine::share_url::encode(&k),
-                    crate::engine::share_url::encode(&v)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    };
+    let scenario = move || ctx.form.with(Form::share_query);
     let link = move || format!("{}?{}", app_url(), scenario());
     let code = move || embed_code(&app_url(), &scenario());
     let select_all = |ev: leptos::ev::FocusEvent| {

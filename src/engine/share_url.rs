@@ -21,7 +21,7 @@ pub const STEP_KEYS: [&str; 6] = ["model", "n", "retry", "max", "fallback", "fai
 /// The keys of the whole scenario.
 pub const SCENARIO_KEYS: [&str; 1] = ["actions"];
 /// Option keys written first, in this order, so links read naturally (`model=..&w=..&h=..`).
-const FIRST_OPTIONS: [&str; 3] = ["w", "h", "sec"];
+pub const FIRST_OPTIONS: [&str; 3] = ["w", "h", "sec"];
 
 /// What a query string says, with every problem found; the scenario holds everything that
 /// could be read, so a form can show the rest and keep what the user typed.
@@ -96,21 +96,48 @@ fn bad_encoding(key: &str, raw: &str) -> Error {
     }
 }
 
+/// Which parts of a pair [`pairs_as_written`] could decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoded {
+    /// Key and value.
+    Both,
+    /// The key; the value is kept as written.
+    KeyOnly,
+    /// Neither; both are kept as written.
+    Neither,
+}
+
+/// Every `(key, value)` pair of a query, decoded where the escapes allow and kept as written
+/// where they do not, so nothing the user wrote is lost.
+pub fn pairs_as_written(text: &str) -> Vec<(String, String, Decoded)> {
+    query_part(text)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            match (decode(k), decode(v)) {
+                (Some(key), Some(value)) => (key, value, Decoded::Both),
+                (Some(key), None) => (key, v.to_string(), Decoded::KeyOnly),
+                (None, _) => (k.to_string(), v.to_string(), Decoded::Neither),
+            }
+        })
+        .collect()
+}
+
 /// Parses a query, collecting every problem. Keys in `ignore` (the page's own, such as
 /// `catalog` or `embed`) are skipped.
 pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
     let mut out = ParsedQuery::default();
     // Decode pair by pair: a broken escape is reported for its own key and the rest still read.
     let mut list = Vec::new();
-    for p in query_part(text).split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = p.split_once('=').unwrap_or((p, ""));
-        match (decode(k), decode(v)) {
-            (Some(key), Some(value)) => list.push((key, value)),
-            (Some(key), None) => {
-                out.raw.insert(key.clone(), v.to_string());
-                out.errors.push(bad_encoding(&key, v));
+    for (k, v, decoded) in pairs_as_written(text) {
+        match decoded {
+            Decoded::Both => list.push((k, v)),
+            Decoded::KeyOnly => {
+                out.errors.push(bad_encoding(&k, &v));
+                out.raw.insert(k, v);
             }
-            (None, _) => out.errors.push(bad_encoding(k, k)),
+            Decoded::Neither => out.errors.push(bad_encoding(&k, &k)),
         }
     }
     // step index (0-based) -> its pairs
@@ -294,27 +321,30 @@ fn is_key_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// `s3.sec` -> (2, `sec`); `sec` -> (0, `sec`).
-fn split_step(key: &str) -> Result<(usize, String), Error> {
-    if let Some(rest) = key.strip_prefix('s') {
-        if let Some((num, name)) = rest.split_once('.') {
-            if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
-                return match num.parse::<usize>() {
-                    Ok(n) if n >= 2 && n <= MAX_STEPS && !num.starts_with('0') => {
-                        Ok((n - 1, name.to_string()))
-                    }
-                    _ => Err(Error::UnknownKey {
-                        key: key.to_string(),
-                        model: None,
-                        allowed: format!(
-                            "step prefixes s2. to s{MAX_STEPS}. (step 1 has no prefix)"
-                        ),
-                    }),
-                };
-            }
+/// The step a share-URL key belongs to and its name without prefix: `s3.sec` -> (2, `sec`),
+/// `sec` -> (0, `sec`); `None` for a step prefix out of range (`s1.`, `s0.`, `s99.`, `s02.`).
+pub fn split_step_key(key: &str) -> Option<(usize, &str)> {
+    if let Some((num, name)) = key.strip_prefix('s').and_then(|rest| rest.split_once('.')) {
+        if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
+            return match num.parse::<usize>() {
+                Ok(n) if (2..=MAX_STEPS).contains(&n) && !num.starts_with('0') => {
+                    Some((n - 1, name))
+                }
+                _ => None,
+            };
         }
     }
-    Ok((0, key.to_string()))
+    Some((0, key))
+}
+
+fn split_step(key: &str) -> Result<(usize, String), Error> {
+    split_step_key(key)
+        .map(|(i, name)| (i, name.to_string()))
+        .ok_or_else(|| Error::UnknownKey {
+            key: key.to_string(),
+            model: None,
+            allowed: format!("step prefixes s2. to s{MAX_STEPS}. (step 1 has no prefix)"),
+        })
 }
 
 /// Writes a scenario as a query string (without `?`): the inverse of [`parse_query`].

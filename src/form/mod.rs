@@ -13,7 +13,9 @@ use crate::engine::money::{display_number, display_usd, exact};
 use crate::engine::quote::{check_step_options, quote_step, Priced, StepQuote};
 use crate::engine::report::{arithmetic, Symbols};
 use crate::engine::scenario::step_prefix;
-use crate::engine::share_url::{encode, pairs, parse_query_lenient, STEP_KEYS};
+use crate::engine::share_url::{
+    encode, pairs, pairs_as_written, parse_query_lenient, split_step_key, FIRST_OPTIONS, STEP_KEYS,
+};
 use crate::engine::{Catalog, Error};
 
 pub mod chart;
@@ -99,17 +101,8 @@ impl Form {
             ignored: vec![],
             next_id: 0,
         };
-        let list = pairs(query).unwrap_or_else(|_| {
-            // A broken %-escape: keep the pair as written so the user sees it in the message.
-            crate::engine::share_url::query_part(query)
-                .split('&')
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                    (k.to_string(), v.to_string())
-                })
-                .collect()
-        });
+        // Undecodable pairs stay as written, so the user sees them in the message.
+        let list = pairs_as_written(query).into_iter().map(|(k, v, _)| (k, v));
         // step index (0-based) -> its fields
         let mut steps: Vec<BTreeMap<String, String>> = Vec::new();
         for (key, value) in list {
@@ -121,7 +114,10 @@ impl Form {
                 form.actions = value;
                 continue;
             }
-            let (index, name) = split_prefix(&key);
+            let (index, name) = match split_step_key(&key) {
+                Some((i, name)) => (Some(i), name),
+                None => (None, key.as_str()),
+            };
             let ours = STEP_KEYS.contains(&name)
                 || catalog.models().iter().any(|m| m.option(name).is_some());
             if !ours || index.is_none() {
@@ -157,21 +153,32 @@ impl Form {
     /// The share query of the form (without `?`): the scenario's keys in a fixed order, then the
     /// page's other pairs. Empty fields are left out.
     pub fn to_query(&self) -> String {
+        self.write_query(|_| true)
+    }
+
+    /// The query a share link or embed code carries: [`Form::to_query`] without `embed`.
+    pub fn share_query(&self) -> String {
+        self.write_query(|k| k != "embed")
+    }
+
+    /// The scenario's keys, then the page's pairs whose key `keep` accepts.
+    fn write_query(&self, keep: impl Fn(&str) -> bool) -> String {
         let mut parts: Vec<String> = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             let p = step_prefix(i);
-            let order = ["model", "w", "h", "sec"];
-            let tail = ["n", "retry", "max", "fallback", "failover"];
+            // The engine's order (`share_url::to_query`): model, w, h, sec, other options, then
+            // the step's own keys.
+            let tail = &STEP_KEYS[1..];
             let mut put = |k: &str, v: &str| {
                 if !v.is_empty() {
                     parts.push(format!("{}{}={}", encode(&p), encode(k), encode(v)));
                 }
             };
-            for k in order {
+            for k in std::iter::once("model").chain(FIRST_OPTIONS) {
                 put(k, step.get(k));
             }
             for (k, v) in &step.values {
-                if !order.contains(&k.as_str()) && !tail.contains(&k.as_str()) {
+                if !FIRST_OPTIONS.contains(&k.as_str()) && !STEP_KEYS.contains(&k.as_str()) {
                     put(k, v);
                 }
             }
@@ -182,7 +189,7 @@ impl Form {
         if !self.actions.is_empty() {
             parts.push(format!("actions={}", encode(&self.actions)));
         }
-        for (k, v) in &self.passthrough {
+        for (k, v) in self.passthrough.iter().filter(|(k, _)| keep(k)) {
             parts.push(format!("{}={}", encode(k), encode(v)));
         }
         parts.join("&")
@@ -190,11 +197,7 @@ impl Form {
 
     /// The same query without the page's own pairs: what the engine parses.
     fn scenario_query(&self) -> String {
-        let keep = Form {
-            passthrough: vec![],
-            ..self.clone()
-        };
-        keep.to_query()
+        self.write_query(|_| false)
     }
 
     /// Sets a field of step `index` (unprefixed key) to what was typed.
@@ -281,27 +284,7 @@ fn step_of_key(key: &str) -> Option<usize> {
     if key == "actions" || key.is_empty() {
         return None;
     }
-    split_prefix(key).0
-}
-
-/// `s3.sec` -> (Some(2), "sec"); `sec` -> (Some(0), "sec"); a bad prefix -> (None, key).
-fn split_prefix(key: &str) -> (Option<usize>, &str) {
-    if let Some(rest) = key.strip_prefix('s') {
-        if let Some((num, name)) = rest.split_once('.') {
-            if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
-                return match num.parse::<usize>() {
-                    Ok(n)
-                        if (2..=crate::engine::scenario::MAX_STEPS).contains(&n)
-                            && !num.starts_with('0') =>
-                    {
-                        (Some(n - 1), name)
-                    }
-                    _ => (None, key),
-                };
-            }
-        }
-    }
-    (Some(0), key)
+    split_step_key(key).map(|(i, _)| i)
 }
 
 // ---------------------------------------------------------------------------------------------
