@@ -338,7 +338,7 @@ fn catalog_files_native_and_fal() {
     // A broken catalog: every problem, each naming model and field.
     let broken = temp_file(
         "broken.json",
-        r#"{"version":1,"currency":"USD","models":[
+        r#"{"format":"gencost-catalog","version":1,"currency":"USD","models":[
             {"id":"a","name":"A","provider":"p","kind":"picture","options":[],"billing":{"lines":[{"label":"x","quantity":"output","price":"0.1"}]},"source":"https://a.test","verified":"2026-11-22"},
             {"id":"b","name":"B","provider":"p","kind":"image","options":[],"billing":{"lines":[{"label":"x","quantity":"output","price":"ten"}]},"source":"https://b.test","verified":"2026-11-22"}]}"#,
     );
@@ -351,7 +351,7 @@ fn catalog_files_native_and_fal() {
         "{err}"
     );
     assert!(
-        err.contains("model `b`: billing.lines[0].price: \"ten\" is not a decimal number"),
+        err.contains("model `b`: billing.lines[0].price: \"ten\" is not a decimal string"),
         "{err}"
     );
     // quote with it: one line, pointing at check-catalog

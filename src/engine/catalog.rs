@@ -15,6 +15,32 @@ use super::Error;
 /// The catalog format version this engine reads.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The value of a catalog's `format` field.
+pub const FORMAT_NAME: &str = "gencost-catalog";
+
+/// A JSON value as a message shows it: a string quoted, anything else by its kind and text.
+fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => super::text::quoted(s),
+        Value::Number(n) => format!("the number {}", super::text::shown(n)),
+        other => other.kind().to_string(),
+    }
+}
+
+/// True for a provider's endpoint id as gencost accepts it: letters, digits and `. _ : + @ ~ -`
+/// in `/`-separated parts, starting with a letter or digit (`fal-ai/flux/dev`, `gpt-image-1`).
+/// No spaces or control characters, so an id is safe in a terminal, a URL and a message.
+pub fn is_endpoint_id(id: &str) -> bool {
+    let part_ok = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._:+@~-".contains(&b))
+    };
+    id.len() <= 200
+        && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && id.split('/').all(part_ok)
+}
+
 /// The catalog shipped with gencost (`www/catalog.json`, embedded at build time).
 pub const DEFAULT_CATALOG_JSON: &str = include_str!("../../www/catalog.json");
 
@@ -252,8 +278,11 @@ impl OptionSpec {
                     return Err(invalid());
                 }
                 if let Some(step) = step {
-                    let off = num - *min; // in range, cannot overflow
-                    if !(off % *step).is_zero() {
+                    let on_step = num
+                        .checked_sub(*min)
+                        .and_then(|off| off.checked_rem(*step))
+                        .is_some_and(|r| r.is_zero());
+                    if !on_step {
                         return Err(invalid());
                     }
                 }
@@ -330,6 +359,13 @@ impl Catalog {
     /// # Ok::<(), gencost::engine::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Catalog, Error> {
+        if text.len() > super::json::MAX_BYTES {
+            return Err(Error::TooLarge {
+                what: "catalog".to_string(),
+                bytes: text.len(),
+                limit: super::json::MAX_BYTES,
+            });
+        }
         let value: Value = super::json::parse(text).map_err(Error::CatalogJson)?;
         if value.get("prices").is_some() && value.get("models").is_none() {
             return super::fal_import::from_fal_pricing(&value);
@@ -349,12 +385,33 @@ impl Catalog {
                 errors.push(Error::field(None, key, "unknown field"));
             }
         }
-        match obj.get("version").and_then(Value::as_u64) {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
-            Some(v) => errors.push(Error::field(
+        match obj.get("format") {
+            Some(Value::String(f)) if f == FORMAT_NAME => {}
+            Some(other) => errors.push(Error::field(
+                None,
+                "format",
+                format!("{} is not a gencost catalog; use \"{FORMAT_NAME}\"", describe(other)),
+            )),
+            None => errors.push(Error::field(
+                None,
+                "format",
+                format!("missing; use \"{FORMAT_NAME}\""),
+            )),
+        }
+        match obj.get("version") {
+            Some(Value::Number(v)) if v == "1" => {}
+            Some(Value::Number(v)) => errors.push(Error::field(
                 None,
                 "version",
-                format!("version {v} is not supported (this gencost reads {FORMAT_VERSION})"),
+                format!(
+                    "version {} is not supported (this gencost reads {FORMAT_VERSION})",
+                    super::text::shown(v)
+                ),
+            )),
+            Some(other) => errors.push(Error::field(
+                None,
+                "version",
+                format!("{} is not a version; use the number {FORMAT_VERSION}", describe(other)),
             )),
             None => errors.push(Error::field(
                 None,
@@ -362,18 +419,36 @@ impl Catalog {
                 format!("missing; use {FORMAT_VERSION}"),
             )),
         }
-        let currency = match obj.get("currency").and_then(Value::as_str) {
-            Some("USD") => "USD".to_string(),
+        let currency = match obj.get("currency") {
+            Some(Value::String(c)) if c == "USD" => "USD".to_string(),
             Some(other) => {
                 errors.push(Error::field(
                     None,
                     "currency",
-                    format!("{other:?} is not supported; use \"USD\""),
+                    format!("{} is not supported; use \"USD\"", describe(other)),
                 ));
-                other.to_string()
+                "USD".to_string()
             }
             None => "USD".to_string(),
         };
+        if let Some(note) = obj.get("note") {
+            if note.as_str().is_none() {
+                errors.push(Error::field(
+                    None,
+                    "note",
+                    format!("{} must be a string", describe(note)),
+                ));
+            }
+        }
+        if let Some(schema) = obj.get("$schema") {
+            if schema.as_str().is_none() {
+                errors.push(Error::field(
+                    None,
+                    "$schema",
+                    format!("{} must be a string", describe(schema)),
+                ));
+            }
+        }
         let mut models = Vec::new();
         match obj.get("models").and_then(Value::as_array) {
             Some(list) => {
@@ -625,13 +700,16 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         .unwrap_or_else(|| format!("#{}", index + 1));
     let r =
         RawModel::from_value(raw).map_err(|e| vec![Error::field(Some(&id_hint), "(shape)", e)])?;
-    let id = r.id.trim().to_string();
+    let id = r.id.clone();
     let mut errors = Vec::new();
     let mut err = |field: &str, msg: String| errors.push(Error::field(Some(&id_hint), field, msg));
-    if id.is_empty() || id.contains(char::is_whitespace) {
+    if !is_endpoint_id(&id) {
         err(
             "id",
-            "must be a non-empty endpoint id without spaces".into(),
+            format!(
+                "{} is not an endpoint id (letters, digits and . _ : + @ ~ - in /-separated parts)",
+                super::text::quoted(&id)
+            ),
         );
     }
     for (field, text) in [
@@ -643,16 +721,22 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
             err(field, "must not be empty".into());
         }
     }
-    if !r.source.starts_with("https://")
-        && !r.source.starts_with("http://")
-        && r.provider != "imported"
-    {
-        err("source", format!("{:?} is not a URL", r.source));
+    if !super::url::is_web_page(&r.source) {
+        err(
+            "source",
+            format!(
+                "{} is not an http:// or https:// URL",
+                super::text::quoted(&r.source)
+            ),
+        );
     }
     if !is_date(&r.verified) {
         err(
             "verified",
-            format!("{:?} is not a date (YYYY-MM-DD)", r.verified),
+            format!(
+                "{} is not a date (YYYY-MM-DD)",
+                super::text::quoted(&r.verified)
+            ),
         );
     }
     let kind = Kind::parse(&r.kind);
@@ -715,19 +799,42 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
     Ok(model)
 }
 
-fn is_date(s: &str) -> bool {
+/// A real calendar date written `YYYY-MM-DD` (`2026-02-29` is not one).
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter()
             .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 /// An option, or the problem with it (and the option itself when only its default is wrong).
 fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<OptionSpec>, String)> {
     let mut spec = parse_domain(o).map_err(|m| (None, m))?;
+    if let Domain::Range { .. } = spec.domain {
+        if let Err(m) = decimal_field(&o.default) {
+            spec.default = o.default.clone();
+            return Err((None, format!("default: {m}")));
+        }
+    }
     match spec.check(&o.default, "default", "") {
         Ok(d) => {
             spec.default = d;
@@ -769,7 +876,20 @@ fn parse_domain(o: &RawOption) -> Result<OptionSpec, String> {
             if values.is_empty() {
                 return Err("values must not be empty".into());
             }
-            Domain::Values(values.iter().map(|v| v.trim().to_string()).collect())
+            let list: Vec<String> = values.iter().map(|v| v.trim().to_string()).collect();
+            for (i, v) in list.iter().enumerate() {
+                let same = |w: &String| {
+                    w == v || (parse_decimal(w).is_some() && parse_decimal(w) == parse_decimal(v))
+                };
+                if let Some(first) = list.iter().take(i).find(|w| same(w)) {
+                    return Err(format!(
+                        "values {} and {} are the same value",
+                        super::text::quoted(first),
+                        super::text::quoted(v)
+                    ));
+                }
+            }
+            Domain::Values(list)
         }
         (None, Some(min), Some(max)) => {
             let min = decimal_field(min).map_err(|m| format!("min: {m}"))?;
@@ -1110,6 +1230,8 @@ fn parse_table(
         .filter(|o| !o.is_empty())
         .ok_or("`values` must be a non-empty object of decimal strings")?;
     let mut out = BTreeMap::new();
+    // canonical key -> the key as written, to name both of two keys that collide (`8`, `8.0`)
+    let mut written: BTreeMap<String, String> = BTreeMap::new();
     for (combo, v) in obj {
         let parts: Vec<&str> = combo.split('|').collect();
         if parts.len() != keys.len() {
@@ -1138,7 +1260,16 @@ fn parse_table(
         if d < Decimal::ZERO {
             return Err(format!("value of {combo:?} must not be negative"));
         }
-        out.insert(canonical.join("|"), d);
+        let key = canonical.join("|");
+        if let Some(first) = written.get(&key) {
+            return Err(format!(
+                "keys {} and {} name the same options",
+                super::text::quoted(first),
+                super::text::quoted(combo)
+            ));
+        }
+        written.insert(key.clone(), combo.clone());
+        out.insert(key, d);
     }
     Ok(Table { keys, values: out })
 }

@@ -5,15 +5,17 @@
 
 use std::fmt;
 
+use super::text::{quoted, shown};
+
 /// Everything the engine can refuse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The catalog text is not JSON, or not the shape of a catalog.
-    #[error("catalog is not valid JSON: {0}")]
+    #[error("catalog is not valid JSON: {}", shown(.0))]
     CatalogJson(String),
     /// One field of one model (or of the catalog itself) is wrong.
-    #[error("{}: {field}: {message}", location(.model))]
+    #[error("{}: {}: {}", location(.model), shown(.field), message_of(.message))]
     CatalogField {
         /// The model's id, or `None` for a field of the catalog itself.
         model: Option<String>,
@@ -26,10 +28,10 @@ pub enum Error {
     #[error("{}", join_lines(.0))]
     Catalog(Vec<Error>),
     /// A scenario names a model the catalog does not have.
-    #[error("unknown model `{0}`")]
+    #[error("unknown model `{}`", shown(.0))]
     UnknownModel(String),
     /// A query key (share URL) or a step option the model does not take.
-    #[error("unknown key `{key}`{}: allowed {allowed}", for_model(.model))]
+    #[error("unknown key `{}`{}: allowed {allowed}", shown(.key), for_model(.model))]
     UnknownKey {
         /// The key as the user wrote it (`s2.foo`).
         key: String,
@@ -39,7 +41,7 @@ pub enum Error {
         allowed: String,
     },
     /// A value the user gave is not allowed.
-    #[error("`{key}`: {value:?} is not allowed{}: {allowed}", for_model(.model))]
+    #[error("`{}`: {} is not allowed{}: {}", shown(.key), quoted(.value), for_model(.model), message_of(.allowed))]
     InvalidValue {
         /// The key or field (`retry`, `s2.sec`).
         key: String,
@@ -51,13 +53,13 @@ pub enum Error {
         allowed: String,
     },
     /// A required key is missing.
-    #[error("`{0}` is missing")]
+    #[error("`{}` is missing", shown(.0))]
     Missing(String),
     /// A key appears twice in a query string.
-    #[error("`{0}` is given twice")]
+    #[error("`{}` is given twice", shown(.0))]
     Duplicate(String),
     /// The options a model was given have no price in its table.
-    #[error("{model}: no price for {combination}")]
+    #[error("{}: no price for {}", shown(.model), shown(.combination))]
     NoPriceFor {
         /// The model's id.
         model: String,
@@ -65,24 +67,45 @@ pub enum Error {
         combination: String,
     },
     /// A rejection rate of 100 %: no output would ever be accepted.
-    #[error("`{0}`: a rejection rate of 100 % means no output is ever accepted")]
+    #[error("`{}`: a rejection rate of 100 % means no output is ever accepted", shown(.0))]
     NoOutputAccepted(String),
+    /// A text (catalog, log) longer than gencost reads.
+    #[error("{what} is {bytes} bytes; gencost reads at most {limit} bytes (4 MiB)")]
+    TooLarge {
+        /// What it is (`catalog`).
+        what: String,
+        /// Its size, or the size read so far.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A number grew past what exact decimal arithmetic can hold.
-    #[error("{0}: the number is too large to compute exactly")]
+    #[error("{}: the number is too large to compute exactly", shown(.0))]
     Overflow(String),
 }
 
 fn location(model: &Option<String>) -> String {
     match model {
-        Some(id) => format!("model `{id}`"),
+        Some(id) => format!("model `{}`", shown(id)),
         None => "catalog".to_string(),
     }
 }
 
 fn for_model(model: &Option<String>) -> String {
     match model {
-        Some(id) => format!(" for `{id}`"),
+        Some(id) => format!(" for `{}`", shown(id)),
         None => String::new(),
+    }
+}
+
+/// A message written by the engine that may quote data: escaped, and shortened if a quoted value
+/// made it very long.
+fn message_of(message: &str) -> String {
+    let m = super::text::printable(message);
+    if m.chars().count() > 4 * super::text::SHOWN_CHARS {
+        shown(&m)
+    } else {
+        m.into_owned()
     }
 }
 

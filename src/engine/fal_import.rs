@@ -123,6 +123,17 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
             errors.push(Error::field(Some(&at), "endpoint_id", "missing"));
             continue;
         }
+        if !super::catalog::is_endpoint_id(id) {
+            errors.push(Error::field(
+                Some(&format!("prices[{i}]")),
+                "endpoint_id",
+                format!(
+                    "{} is not an endpoint id (letters, digits and . _ : + @ ~ - in /-separated parts)",
+                    super::text::quoted(id)
+                ),
+            ));
+            continue;
+        }
         let price = match row.get("unit_price") {
             // With serde_json's arbitrary_precision, a number keeps its exact text.
             Some(Value::Number(n)) => {

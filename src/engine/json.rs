@@ -1,6 +1,18 @@
-//! A small JSON reader for catalogs (prototype): numbers keep their exact text, objects keep key
-//! order (a repeated key keeps its first position and its last value, like serde_json's
-//! `preserve_order`). No floats anywhere.
+//! A small JSON reader for catalogs: numbers keep their exact text, objects keep key order, and a
+//! key given twice in one object is an error (a catalog where the last `"price"` silently wins is
+//! a catalog nobody can review). No floats anywhere.
+//!
+//! # Design
+//! Objects are vectors of pairs (catalog objects are small, and order matters for messages);
+//! repeated keys are found with a sorted set once an object grows past a few keys, so a hostile
+//! object of 200,000 keys parses in O(n log n), not O(n^2). Text longer than [`MAX_BYTES`] is
+//! refused before parsing, so memory stays proportional to a bounded input.
+
+use std::collections::BTreeSet;
+
+/// The largest JSON text the engine reads (4 MiB): a catalog of every model of every provider
+/// fits many times over; anything larger is refused with a message, never read into memory whole.
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,7 +93,14 @@ impl Value {
 }
 
 /// Parses JSON text; the error names the line and column.
+///
+/// # Errors
+/// A message for text that is not JSON, holds a key twice in one object, nests deeper than 128
+/// levels, or is longer than [`MAX_BYTES`].
 pub fn parse(text: &str) -> Result<Value, String> {
+    if text.len() > MAX_BYTES {
+        return Err(too_large(text.len()));
+    }
     let mut p = P {
         b: text.as_bytes(),
         i: 0,
@@ -94,6 +113,15 @@ pub fn parse(text: &str) -> Result<Value, String> {
         return Err(p.err("trailing characters"));
     }
     Ok(v)
+}
+
+/// The message for a text of `len` bytes, over [`MAX_BYTES`].
+pub fn too_large(len: usize) -> String {
+    format!(
+        "{} bytes is more than the {} MiB gencost reads",
+        len,
+        MAX_BYTES / (1024 * 1024)
+    )
 }
 
 struct P<'a> {
@@ -161,6 +189,8 @@ impl P<'_> {
             Some(b'{') => {
                 self.nest()?;
                 let mut m: Vec<(String, Value)> = Vec::new();
+                // Keys seen, once the object is large enough for a linear scan to matter.
+                let mut seen: Option<BTreeSet<String>> = None;
                 self.ws();
                 if !self.eat(b'}') {
                     loop {
@@ -168,17 +198,29 @@ impl P<'_> {
                         if self.b.get(self.i) != Some(&b'"') {
                             return Err(self.err("key must be a string"));
                         }
+                        let at = self.i;
                         let k = self.string()?;
+                        let repeated = match &mut seen {
+                            Some(set) => !set.insert(k.clone()),
+                            None => m.iter().any(|(x, _)| *x == k),
+                        };
+                        if repeated {
+                            self.i = at;
+                            return Err(self.err(&format!(
+                                "key {} appears twice in one object",
+                                super::text::quoted(&k)
+                            )));
+                        }
+                        if seen.is_none() && m.len() >= 16 {
+                            seen = Some(m.iter().map(|(x, _)| x.clone()).chain([k.clone()]).collect());
+                        }
                         self.ws();
                         if !self.eat(b':') {
                             return Err(self.err("expected `:`"));
                         }
                         self.ws();
                         let v = self.value()?;
-                        match m.iter_mut().find(|(x, _)| *x == k) {
-                            Some(slot) => slot.1 = v,
-                            None => m.push((k, v)),
-                        }
+                        m.push((k, v));
                         self.ws();
                         if self.eat(b'}') {
                             break;

@@ -16,6 +16,8 @@ pub mod quote;
 pub mod report;
 pub mod scenario;
 pub mod share_url;
+pub mod text;
+pub mod url;
 
 pub use catalog::{Catalog, Kind, Model};
 pub use error::Error;

@@ -25,49 +25,202 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 
 /// `a * b`, or an overflow error naming `what`.
 pub fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_mul(b)
-        .ok_or_else(|| Error::Overflow(what.to_string()))
+    Calc::default().mul(a, b, what)
 }
 
 /// `a + b`, or an overflow error naming `what`.
 pub fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_add(b)
-        .ok_or_else(|| Error::Overflow(what.to_string()))
+    Calc::default().add(a, b, what)
 }
 
 /// `a - b`, or an overflow error naming `what`.
 pub fn sub(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_sub(b)
-        .ok_or_else(|| Error::Overflow(what.to_string()))
+    Calc::default().sub(a, b, what)
 }
 
 /// `a / b`, or an overflow error naming `what` (division by zero included).
 pub fn div(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    a.checked_div(b)
-        .ok_or_else(|| Error::Overflow(what.to_string()))
+    Calc::default().div(a, b, what)
 }
 
 /// `base ^ exp` by repeated squaring, checked.
 pub fn pow(base: Decimal, exp: u32, what: &str) -> Result<Decimal, Error> {
-    let mut result = Decimal::ONE;
-    let mut b = base;
-    let mut e = exp;
-    while e > 0 {
-        if e & 1 == 1 {
-            result = mul(result, b, what)?;
-        }
-        e >>= 1;
-        if e > 0 {
-            b = mul(b, b, what)?;
-        }
-    }
-    Ok(result)
+    Calc::default().pow(base, exp, what)
 }
 
 /// The smallest multiple of `step` that is `>= q` (the provider's "rounded up").
 pub fn round_up_to(q: Decimal, step: Decimal, what: &str) -> Result<Decimal, Error> {
-    let units = div(q, step, what)?.ceil();
-    mul(units, step, what)
+    Calc::default().round_up_to(q, step, what)
+}
+
+/// Checked arithmetic that also remembers whether any result had to be rounded.
+///
+/// # Design
+/// `rust_decimal` keeps 28 significant digits and rounds silently past them (`1 / 3`,
+/// `0.9999^1000`), so a figure computed from exact prices is not always exact. Every operation
+/// checks its own result (a product keeps the sum of the scales, a quotient times the divisor
+/// gives the dividend back, a sum keeps the larger scale) and a [`Calc`] records the first
+/// rounding, so a face says "exact" only of a figure that is. The check errs on the safe side: a
+/// result it cannot prove exact counts as rounded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Calc {
+    rounded: bool,
+}
+
+impl Calc {
+    /// True when no operation so far had to round its result.
+    pub fn is_exact(&self) -> bool {
+        !self.rounded
+    }
+
+    /// Records the roundings of another calculation that fed this one.
+    pub fn absorb(&mut self, other: Calc) {
+        self.rounded |= other.rounded;
+    }
+
+    /// Records a rounding made elsewhere (a value computed with rounding).
+    pub fn mark_rounded(&mut self) {
+        self.rounded = true;
+    }
+
+    /// `a * b`, checked.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] naming `what`.
+    pub fn mul(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        let (a, b) = (a.normalize(), b.normalize());
+        let r = a.checked_mul(b).ok_or_else(|| overflow(what))?;
+        if r.scale() != a.scale().saturating_add(b.scale()) {
+            self.rounded = true;
+        }
+        Ok(r)
+    }
+
+    /// `a / b`, checked (division by zero is an error too).
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] naming `what`.
+    pub fn div(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        let r = a.checked_div(b).ok_or_else(|| overflow(what))?;
+        let mut back = Calc::default();
+        match back.mul(r, b, what) {
+            Ok(p) if back.is_exact() && p == a => {}
+            _ => self.rounded = true,
+        }
+        Ok(r)
+    }
+
+    /// `a + b`, checked.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] naming `what`.
+    pub fn add(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        let (a, b) = (a.normalize(), b.normalize());
+        let r = a.checked_add(b).ok_or_else(|| overflow(what))?;
+        if r.scale() < a.scale().max(b.scale()) {
+            self.rounded = true;
+        }
+        Ok(r)
+    }
+
+    /// `a - b`, checked.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] naming `what`.
+    pub fn sub(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        let (a, b) = (a.normalize(), b.normalize());
+        let r = a.checked_sub(b).ok_or_else(|| overflow(what))?;
+        if r.scale() < a.scale().max(b.scale()) {
+            self.rounded = true;
+        }
+        Ok(r)
+    }
+
+    /// `base ^ exp` by repeated squaring, checked.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] naming `what`.
+    pub fn pow(&mut self, base: Decimal, exp: u32, what: &str) -> Result<Decimal, Error> {
+        let mut result = Decimal::ONE;
+        let mut b = base;
+        let mut e = exp;
+        while e > 0 {
+            if e & 1 == 1 {
+                result = self.mul(result, b, what)?;
+            }
+            e >>= 1;
+            if e > 0 {
+                b = self.mul(b, b, what)?;
+            }
+        }
+        Ok(result)
+    }
+
+    /// The smallest multiple of `step` that is `>= q` (a provider's rounding, which is meant:
+    /// it does not make the figure inexact; a quotient rounded on the way is checked back).
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] naming `what`.
+    pub fn round_up_to(&mut self, q: Decimal, step: Decimal, what: &str) -> Result<Decimal, Error> {
+        let mut inner = Calc::default();
+        let units = inner.div(q, step, what)?.ceil();
+        let up = inner.mul(units, step, what)?;
+        if !inner.is_exact() {
+            // Prove it: units x step >= q and (units - 1) x step < q, both computed exactly.
+            let mut check = Calc::default();
+            let below = check
+                .sub(units, Decimal::ONE, what)
+                .and_then(|u| check.mul(u, step, what));
+            let proven = matches!(below, Ok(b) if b < q) && up >= q && check.is_exact();
+            if !proven {
+                self.rounded = true;
+            }
+        }
+        Ok(up)
+    }
+}
+
+fn overflow(what: &str) -> Error {
+    Error::Overflow(what.to_string())
+}
+
+/// Parses a decimal string of a catalog: digits, an optional point and digits; no sign, no
+/// spaces, no exponent (the published schema's `decimal`).
+///
+/// # Errors
+/// A message that says what is wrong with the text: its form, a sign, too many decimal places,
+/// too large, or more significant digits than exact arithmetic holds.
+pub fn parse_catalog_decimal(text: &str) -> Result<Decimal, String> {
+    let shown = super::text::quoted(text);
+    if text.starts_with('-') && parse_decimal(text).is_some() {
+        return Err(format!("{shown} is negative; it must be 0 or more"));
+    }
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return Err(format!(
+            "{shown} is not a decimal string such as \"0.025\" (digits, then optionally a point and digits; no sign, spaces or exponent)"
+        ));
+    }
+    let places = frac.map_or(0, str::len);
+    if places > 28 {
+        return Err(format!(
+            "{shown} has {places} decimal places; gencost computes exactly with at most 28"
+        ));
+    }
+    let int_value = int.trim_start_matches('0');
+    if int_value.len() > 29 || (int_value.len() == 29 && int_value > "79228162514264337593543950335")
+    {
+        return Err(format!(
+            "{shown} is too large; the largest is 79228162514264337593543950335"
+        ));
+    }
+    Decimal::from_str_exact(text).map_err(|_| {
+        format!("{shown} has more significant digits than gencost computes exactly (about 28)")
+    })
 }
 
 /// The exact text of an amount: every digit kept, trailing zeros dropped (`0.0250` -> `0.025`).
@@ -76,7 +229,8 @@ pub fn exact(d: Decimal) -> String {
 }
 
 /// An amount rounded **for display only**: cents from $1 up, four significant digits below
-/// (so $0.0035 is not shown as $0.00). Half away from zero, like a shop till.
+/// (so $0.0035 is not shown as $0.00). Half away from zero, like a shop till. An amount too
+/// small to show is `< $0.000000000001`, never `$0.00`.
 pub fn display_usd(d: Decimal) -> String {
     let abs = d.abs();
     let rounded = if abs >= Decimal::ONE || abs.is_zero() {
@@ -86,12 +240,19 @@ pub fn display_usd(d: Decimal) -> String {
         let mut places = 3u32;
         let mut probe = abs;
         while probe < Decimal::ONE && places < 12 {
-            probe *= Decimal::TEN;
-            places += 1;
+            probe = probe.saturating_mul(Decimal::TEN);
+            places = places.saturating_add(1);
         }
         d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
             .normalize()
     };
+    if rounded.is_zero() && !d.is_zero() {
+        return if d.is_sign_negative() {
+            "> -$0.000000000001".to_string()
+        } else {
+            "< $0.000000000001".to_string()
+        };
+    }
     let text = if abs >= Decimal::ONE || abs.is_zero() {
         with_thousands(&format!("{rounded:.2}"))
     } else {
@@ -110,12 +271,45 @@ pub fn display_usd(d: Decimal) -> String {
     }
 }
 
-/// A plain number rounded for display: at most `places` decimals, trailing zeros dropped.
+/// A plain number rounded for display: at most `places` decimals, trailing zeros dropped. A
+/// number that is not 0 but rounds to 0 is shown as `< 0.01` (for 2 places), never `0`.
 pub fn display_number(d: Decimal, places: u32) -> String {
     let r = d
         .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
         .normalize();
+    if r.is_zero() && !d.is_zero() {
+        let unit = Decimal::new(1, places.min(28));
+        return if d.is_sign_negative() {
+            format!("> -{unit}")
+        } else {
+            format!("< {unit}")
+        };
+    }
     with_thousands(&r.to_string())
+}
+
+/// `= 1.25` when the number is shown as it is, `≈ 1.005025` when showing it rounds (or the
+/// number itself was rounded: `exact` false). `approx` is the sign for "about" (`≈` or `~`).
+pub fn equals_number(d: Decimal, places: u32, exact: bool, approx: &str) -> String {
+    let r = d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    if exact && r == d {
+        format!("= {}", display_number(d, places))
+    } else {
+        format!("{approx} {}", display_number(d, places))
+    }
+}
+
+/// A fraction (0.2) as a percentage for people (`20 %`), with at most four decimals. A share
+/// that is not 100 % is never shown as `100 %`, nor one above 0 as `0 %`.
+pub fn display_percent(fraction: Decimal) -> String {
+    let Some(p) = fraction.checked_mul(Decimal::ONE_HUNDRED) else {
+        return "too large to show %".to_string();
+    };
+    let r = p.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
+    if r == Decimal::ONE_HUNDRED && p < Decimal::ONE_HUNDRED {
+        return "> 99.9999 %".to_string();
+    }
+    format!("{} %", display_number(p, 4))
 }
 
 fn with_thousands(s: &str) -> String {
@@ -142,7 +336,7 @@ fn with_thousands(s: &str) -> String {
 
 /// Parses a decimal that must be present in a catalog (`"0.025"`), for error messages.
 pub(crate) fn decimal_field(text: &str) -> Result<Decimal, String> {
-    parse_decimal(text).ok_or_else(|| format!("{text:?} is not a decimal number"))
+    parse_catalog_decimal(text)
 }
 
 #[cfg(test)]
