@@ -171,9 +171,11 @@ fn a_fallback_blends_and_shows_both_bills() {
 #[test]
 fn embed_code_for_a_step_and_for_a_workflow() {
     use gencost::form::embed_code;
+    let c = catalog();
+    let pairs_of = |q: &str| Form::from_query(&c, q).embed_pairs();
     let one = embed_code(
         "https://calc.test/",
-        "model=fal-ai/flux/dev&w=1024&h=768&retry=20",
+        &pairs_of("model=fal-ai/flux/dev&w=1024&h=768&retry=20"),
     );
     assert_eq!(
         one.element,
@@ -185,7 +187,7 @@ fn embed_code_for_a_step_and_for_a_workflow() {
         .ends_with("<script src=\"https://calc.test/embed-host.js\" async></script>"));
     let two = embed_code(
         "https://calc.test/",
-        "model=fal-ai/flux/dev&s2.model=fal-ai/veo3&s2.sec=4",
+        &pairs_of("model=fal-ai/flux/dev&s2.model=fal-ai/veo3&s2.sec=4"),
     );
     assert!(two.element.contains("<gencost-calculator query=\"model=fal-ai/flux/dev&amp;s2.model=fal-ai/veo3&amp;s2.sec=4\">"));
 }

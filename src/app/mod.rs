@@ -98,12 +98,20 @@ pub(crate) struct Ctx {
     pub eval: Memo<Arc<Evaluation>>,
 }
 
-fn catalog_url(q: &str) -> Option<String> {
-    crate::engine::share_url::pairs(q)
-        .ok()?
+/// The `catalog` a query names: `None` without one, `Some(Err)` when it is given twice.
+fn catalog_url(q: &str) -> Option<Result<String, String>> {
+    let urls: Vec<String> = crate::engine::share_url::pairs_as_written(q)
         .into_iter()
-        .find(|(k, _)| k == "catalog")
-        .map(|(_, v)| v)
+        .filter(|(k, _, _)| k == "catalog")
+        .map(|(_, v, _)| v)
+        .collect();
+    match urls.as_slice() {
+        [] => None,
+        [one] => Some(Ok(one.clone())),
+        _ => Some(Err(
+            "`catalog` is given twice: the built-in catalog is in use".to_string(),
+        )),
+    }
 }
 
 /// The whole calculator.
@@ -148,7 +156,9 @@ pub fn App(
         });
     }
     // A new query (an attribute changed): read it again, and its catalog if that changed.
-    let loaded_from: RwSignal<Option<String>> = RwSignal::new(None);
+    let loaded_from: RwSignal<Option<Result<String, String>>> = RwSignal::new(None);
+    // Counts catalog requests: an answer to any but the latest is dropped when it lands.
+    let latest = StoredValue::new(0u64);
     Effect::new(move |prev: Option<()>| {
         let q = query.get();
         let wanted = catalog_url(&q);
@@ -158,8 +168,14 @@ pub fn App(
         }
         if wanted != loaded_from.get_untracked() {
             loaded_from.set(wanted.clone());
+            latest.update_value(|n| *n = n.wrapping_add(1));
             match wanted {
-                Some(url) => load_catalog(url, q, ctx, catalog_status),
+                Some(Ok(url)) => load_catalog(url, latest, ctx, catalog_status),
+                Some(Err(message)) => {
+                    catalog.set(embedded.clone());
+                    form.set(Form::from_query(&embedded, &q));
+                    catalog_status.set(Some(message));
+                }
                 None if prev.is_some() => {
                     catalog.set(embedded.clone());
                     form.set(Form::from_query(&embedded, &q));
@@ -212,7 +228,7 @@ pub fn App(
                                 inputmode="numeric"
                                 data-testid="actions"
                                 prop:value=move || form.with(|f| f.actions.clone())
-                                on:input=move |ev| form.update(|f| f.actions = event_target_value(&ev))
+                                on:input=move |ev| form.update(|f| f.set_actions(&event_target_value(&ev)))
                                 aria-invalid=move || actions_error().is_some().to_string()
                             />
                         </label>
@@ -231,48 +247,29 @@ pub fn App(
     }
 }
 
-/// Fetches `?catalog=<url>`; on success the form is read again against it, on failure a message
-/// names the problem and the built-in catalog stays.
-fn load_catalog(url: String, query: String, ctx: Ctx, status: RwSignal<Option<String>>) {
-    let allowed = url.starts_with("https://")
-        || url.starts_with("http://127.0.0.1")
-        || url.starts_with("http://localhost")
-        || url.starts_with("http://[::1]");
-    if !allowed {
+/// Fetches `?catalog=<url>`. On success the form as it is *now* (what the user typed while it
+/// loaded included) is read again against the new catalog; on failure a message names the
+/// problem and the built-in catalog stays. An answer that is no longer the latest request's
+/// (the element's `catalog` changed meanwhile) is dropped.
+fn load_catalog(url: String, latest: StoredValue<u64>, ctx: Ctx, status: RwSignal<Option<String>>) {
+    if let Err(why) = crate::engine::url::check_catalog_url(&url) {
         status.set(Some(format!(
-            "catalog {url:?} not loaded: use an https:// URL; the built-in catalog is in use"
+            "Catalog not loaded: {why}. The built-in catalog is in use."
         )));
         return;
     }
+    let request = latest.get_value();
     status.set(Some(format!("Loading catalog from {url}…")));
     leptos::task::spawn_local(async move {
-        let result = async {
-            let resp = gloo_net::http::Request::get(&url)
-                .send()
-                .await
-                .map_err(|e| format!("network error: {e}"))?;
-            if !resp.ok() {
-                return Err(format!("HTTP {}", resp.status()));
-            }
-            let text = resp
-                .text()
-                .await
-                .map_err(|e| format!("could not read the response: {e}"))?;
-            Catalog::from_json(&text).map_err(|e| {
-                let problems = e.problems();
-                let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
-                if problems.len() > 1 {
-                    format!("{first} (and {} more problems)", problems.len() - 1)
-                } else {
-                    first
-                }
-            })
+        let result = fetch_catalog(&url).await;
+        if latest.try_get_value() != Some(request) {
+            return;
         }
-        .await;
         match result {
             Ok(c) => {
                 let count = c.models().len();
-                let form = Form::from_query(&c, &query);
+                let typed = ctx.form.with_untracked(Form::to_query);
+                let form = Form::from_query(&c, &typed);
                 ctx.catalog.set(Arc::new(c));
                 ctx.form.set(form);
                 status.set(Some(format!(
@@ -284,6 +281,38 @@ fn load_catalog(url: String, query: String, ctx: Ctx, status: RwSignal<Option<St
             ))),
         }
     });
+}
+
+/// Fetches and reads a catalog, refusing one larger than the engine reads before reading it.
+async fn fetch_catalog(url: &str) -> Result<Catalog, String> {
+    let limit = crate::engine::json::MAX_BYTES;
+    let resp = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("network error: {e}"))?;
+    if !resp.ok() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let declared = resp
+        .headers()
+        .get("content-length")
+        .and_then(|l| l.trim().parse::<usize>().ok());
+    if let Some(len) = declared.filter(|l| *l > limit) {
+        return Err(crate::engine::json::too_large(len));
+    }
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| format!("could not read the response: {e}"))?;
+    Catalog::from_json(&text).map_err(|e| {
+        let problems = e.problems();
+        let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+        if problems.len() > 1 {
+            format!("{first} (and {} more problems)", problems.len().saturating_sub(1))
+        } else {
+            first
+        }
+    })
 }
 
 /// The share link, its copy button, and the embed code.
@@ -300,8 +329,9 @@ fn ShareLink(
         _ => browser::base_href(),
     };
     let scenario = move || ctx.form.with(Form::share_query);
+
     let link = move || format!("{}?{}", app_url(), scenario());
-    let code = move || embed_code(&app_url(), &scenario());
+    let code = move || embed_code(&app_url(), &ctx.form.with(Form::embed_pairs));
     let select_all = |ev: leptos::ev::FocusEvent| {
         if let Some(t) = ev
             .target()

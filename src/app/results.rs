@@ -114,12 +114,25 @@ pub fn ErrorList() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let errors = move || ctx.eval.with(|e| e.errors.clone());
     let ignored = move || ctx.form.with(|f| f.ignored.clone());
+    // A pair of the link that no field shows (`s21.model`, a second `retry`) can be removed here.
+    let removable = move |key: &str| ctx.form.with(|f| f.stray.iter().any(|(k, _)| k == key));
     view! {
         <Show when=move || !errors().is_empty()>
             <div class="gc-errors" role="alert">
                 <h2>"Check these fields"</h2>
                 <ul data-testid="error">
-                    {move || errors().into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}
+                    {move || errors().into_iter().map(|e| {
+                        let key = e.key.clone();
+                        let remove = removable(&key).then(|| {
+                            let label = format!("Remove {key} from the link");
+                            view! {
+                                " "
+                                <button type="button" class="gc-link-button" data-testid="remove-key" aria-label=label
+                                    on:click=move |_| ctx.form.update(|f| f.drop_stray(&key))>"Remove"</button>
+                            }
+                        });
+                        view! { <li>{e.message}{remove}</li> }
+                    }).collect_view()}
                 </ul>
             </div>
         </Show>

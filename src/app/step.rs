@@ -358,7 +358,10 @@ pub fn StepCard(
             {move || view().and_then(|v| v.model).map(|m| view! {
                 <p class="gc-source">
                     <span class="gc-rule">{m.summary}</span>" · "
-                    <a href=m.source.clone() target="_blank" rel="noopener noreferrer">"source"</a>
+                    // The loader admits only http(s) sources; checked again where it becomes a link.
+                    {crate::engine::url::is_web_page(&m.source).then(|| view! {
+                        <a href=m.source.clone() target="_blank" rel="noopener noreferrer">"source"</a>
+                    })}
                     " · verified " {m.verified}
                     {m.note.map(|n| view! { <span class="gc-note">" · " {n}</span> })}
                 </p>

@@ -5,7 +5,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = gencost::cli::run(&args, &mut stdout) {
-        eprintln!("gencost: {e}");
+        eprintln!("gencost: {}", gencost::engine::text::for_terminal(&e.to_string()));
         std::process::exit(2);
     }
 }

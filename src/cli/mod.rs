@@ -11,10 +11,10 @@ use crate::engine::{self, report, Catalog, Error};
 #[non_exhaustive]
 pub enum CliError {
     /// The command line itself is wrong.
-    #[error("{0}\n{USAGE_LINE}")]
+    #[error("{0} (see gencost --help)")]
     Usage(String),
     /// A file could not be read.
-    #[error("cannot read {path}: {reason}")]
+    #[error("cannot read {}: {reason}", crate::engine::text::shown(.path))]
     Read {
         /// The path given.
         path: String,
@@ -28,8 +28,6 @@ pub enum CliError {
     #[error("{0}")]
     Catalog(String),
 }
-
-const USAGE_LINE: &str = "usage: gencost quote|models|check-catalog ... (gencost --help)";
 
 /// The help text.
 pub const HELP: &str = "gencost: what will this cost us? Exact costs of image, video and audio model APIs.
@@ -58,6 +56,9 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--catalog" => match it.next() {
+                Some(_) if catalog_path.is_some() => {
+                    return Err(CliError::Usage("--catalog is given twice".into()))
+                }
                 Some(p) => catalog_path = Some(p.clone()),
                 None => return Err(CliError::Usage("--catalog needs a file".into())),
             },
@@ -66,7 +67,12 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                 let _ = writeln!(out, "{HELP}");
                 return Ok(());
             }
-            s if s.starts_with("--") => return Err(CliError::Usage(format!("unknown flag {s}"))),
+            s if s.starts_with("--") => {
+                return Err(CliError::Usage(format!(
+                    "unknown flag {}",
+                    crate::engine::text::shown(s)
+                )))
+            }
             _ => positional.push(a.clone()),
         }
     }
@@ -88,7 +94,8 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                 &catalog_path,
             ) {
                 return Err(CliError::Usage(format!(
-                    "this link uses the catalog at {url}: download it and pass --catalog FILE"
+                    "this link uses the catalog at {}: download it and pass --catalog FILE",
+                    crate::engine::text::shown(url)
                 )));
             }
             let catalog = load(catalog_path.as_deref())?;
@@ -123,27 +130,52 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                     let problems: Vec<String> =
                         e.problems().iter().map(|p| p.to_string()).collect();
                     Err(CliError::Catalog(format!(
-                        "{path}: {} problem(s)\n{}",
+                        "{}: {} problem(s)\n{}",
+                        crate::engine::text::shown(path),
                         problems.len(),
                         problems.join("\n")
                     )))
                 }
             }
         }
-        other => Err(CliError::Usage(format!("unknown command {other:?}"))),
+        other => Err(CliError::Usage(format!(
+            "unknown command {}",
+            crate::engine::text::quoted(other)
+        ))),
     }
 }
 
 fn write(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
-    // A closed pipe (`gencost models | head`) is not an error worth a message.
-    let _ = writeln!(out, "{text}");
+    // A closed pipe (`gencost models | head`) is not an error worth a message. Control
+    // characters that data may still carry are escaped: the terminal shows, never obeys.
+    let _ = writeln!(out, "{}", crate::engine::text::for_terminal(text));
     Ok(())
 }
 
+/// Reads a file of at most [`crate::engine::json::MAX_BYTES`], never more (`/dev/zero` ends
+/// with a message, not with the memory).
 fn read(path: &str) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|e| CliError::Read {
+    use std::io::Read;
+    let limit = crate::engine::json::MAX_BYTES;
+    let failed = |e: std::io::Error| CliError::Read {
         path: path.to_string(),
         reason: e.to_string().to_lowercase(),
+    };
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let mut bytes = Vec::new();
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    if bytes.len() > limit {
+        return Err(CliError::Engine(Error::TooLarge {
+            what: crate::engine::text::shown(path),
+            bytes: bytes.len(),
+            limit,
+        }));
+    }
+    String::from_utf8(bytes).map_err(|_| CliError::Read {
+        path: path.to_string(),
+        reason: "it is not UTF-8 text".to_string(),
     })
 }
 
@@ -156,14 +188,18 @@ fn load(path: Option<&str>) -> Result<Catalog, CliError> {
                 let problems = e.problems();
                 let more = if problems.len() > 1 {
                     format!(
-                        " (and {} more: gencost check-catalog {p})",
-                        problems.len() - 1
+                        " (and {} more: gencost check-catalog {})",
+                        problems.len().saturating_sub(1),
+                        crate::engine::text::shown(p)
                     )
                 } else {
                     String::new()
                 };
                 let first = problems.first().map(|x| x.to_string()).unwrap_or_default();
-                CliError::Catalog(format!("{p}: {first}{more}"))
+                CliError::Catalog(format!(
+                    "{}: {first}{more}",
+                    crate::engine::text::shown(p)
+                ))
             })
         }
     }
@@ -193,7 +229,14 @@ fn models(catalog: &Catalog, json: bool) -> String {
     catalog
         .models()
         .iter()
-        .map(|m| format!("{:<width$}  {:<5}  {}", m.id, m.kind.as_str(), m.summary))
+        .map(|m| {
+            format!(
+                "{:<width$}  {:<5}  {}",
+                m.id,
+                m.kind.as_str(),
+                crate::engine::text::printable(&m.summary)
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

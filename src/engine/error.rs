@@ -70,7 +70,7 @@ pub enum Error {
     #[error("`{}`: a rejection rate of 100 % means no output is ever accepted", shown(.0))]
     NoOutputAccepted(String),
     /// A text (catalog, log) longer than gencost reads.
-    #[error("{what} is {bytes} bytes; gencost reads at most {limit} bytes (4 MiB)")]
+    #[error("{what} is over the {limit} bytes (4 MiB) gencost reads: at least {bytes} bytes")]
     TooLarge {
         /// What it is (`catalog`).
         what: String,

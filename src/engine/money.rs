@@ -299,6 +299,27 @@ pub fn equals_number(d: Decimal, places: u32, exact: bool, approx: &str) -> Stri
     }
 }
 
+/// [`display_number`] marked `~` (or the `approx` sign given) when showing it rounds, or the
+/// number itself was rounded (`exact` false): `1.25`, `~1.005025`.
+pub fn approx_number(d: Decimal, places: u32, exact: bool, approx: &str) -> String {
+    let r = d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    if exact && r == d {
+        display_number(d, places)
+    } else {
+        format!("{approx}{}", display_number(d, places))
+    }
+}
+
+/// `= 20 %`, or `> 99.9999 %` / `< 0.0001 %` where the share is too close to show.
+pub fn equals_percent(fraction: Decimal) -> String {
+    let p = display_percent(fraction);
+    if p.starts_with(['<', '>']) {
+        p
+    } else {
+        format!("= {p}")
+    }
+}
+
 /// A fraction (0.2) as a percentage for people (`20 %`), with at most four decimals. A share
 /// that is not 100 % is never shown as `100 %`, nor one above 0 as `0 %`.
 pub fn display_percent(fraction: Decimal) -> String {
@@ -308,6 +329,9 @@ pub fn display_percent(fraction: Decimal) -> String {
     let r = p.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
     if r == Decimal::ONE_HUNDRED && p < Decimal::ONE_HUNDRED {
         return "> 99.9999 %".to_string();
+    }
+    if r.is_zero() && p > Decimal::ZERO {
+        return "< 0.0001 %".to_string();
     }
     format!("{} %", display_number(p, 4))
 }

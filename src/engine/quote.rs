@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use super::catalog::{Billing, Catalog, LineRule, Model, Price, Quantity, Table};
-use super::money::{add, div, mul, pow, round_up_to, sub};
+use super::money::{div, Calc};
 use super::scenario::{step_prefix, Scenario, Step};
 use super::Error;
 
@@ -44,6 +44,8 @@ pub struct Generation {
     pub lines: Vec<LineItem>,
     /// The cost of the generation.
     pub cost: Decimal,
+    /// True when every figure of the bill is exact (no quotient rounded at 28 digits).
+    pub exact: bool,
 }
 
 /// A model's price for a step: a bill, or the reason it is unknown.
@@ -102,6 +104,8 @@ pub struct StepQuote {
     pub p_no_output: Decimal,
     /// The costs, or the reason the price is unknown.
     pub costs: Result<StepCosts, String>,
+    /// True when every figure of the step is exact (no quotient rounded at 28 digits).
+    pub exact: bool,
 }
 
 /// The quote of a scenario.
@@ -119,6 +123,9 @@ pub struct Quote {
     pub actions_per_month: Option<Decimal>,
     /// cost per action x actions per month; `None` when either is missing.
     pub monthly: Option<Decimal>,
+    /// True when the cost per action and monthly spend are exact (no quotient rounded at 28
+    /// digits on the way).
+    pub exact: bool,
 }
 
 impl Quote {
@@ -158,10 +165,12 @@ pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {
     for (i, step) in scenario.steps.iter().enumerate() {
         steps.push(quote_step(catalog, step, &step_prefix(i))?);
     }
+    let mut calc = Calc::default();
     let mut total = Some(Decimal::ZERO);
     for s in &steps {
+        calc.absorb(if s.exact { Calc::default() } else { rounded() });
         total = match (total, &s.costs) {
-            (Some(t), Ok(c)) => Some(add(t, c.expected_cost_per_action, "cost per action")?),
+            (Some(t), Ok(c)) => Some(calc.add(t, c.expected_cost_per_action, "cost per action")?),
             _ => None,
         };
     }
@@ -170,7 +179,7 @@ pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {
         _ => None,
     };
     let monthly = match (total, scenario.actions_per_month) {
-        (Some(t), Some(a)) => Some(mul(t, a, "monthly spend")?),
+        (Some(t), Some(a)) => Some(calc.mul(t, a, "monthly spend")?),
         _ => None,
     };
     Ok(Quote {
@@ -180,7 +189,39 @@ pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {
         actions_per_dollar,
         actions_per_month: scenario.actions_per_month,
         monthly,
+        exact: calc.is_exact(),
     })
+}
+
+/// A calculation that has rounded.
+fn rounded() -> Calc {
+    let mut c = Calc::default();
+    c.mark_rounded();
+    c
+}
+
+/// Each part's share of their sum, as percentages (0 to 100) that a bar can draw: exact where the
+/// division is, never above 100. Parts must not be negative.
+///
+/// # Errors
+/// [`Error::Overflow`] when the sum is too large to compute.
+pub fn shares_percent(parts: &[Decimal]) -> Result<Vec<Decimal>, Error> {
+    let mut calc = Calc::default();
+    let mut total = Decimal::ZERO;
+    for p in parts {
+        total = calc.add(total, *p, "split by step")?;
+    }
+    parts
+        .iter()
+        .map(|p| {
+            if total.is_zero() {
+                return Ok(Decimal::ZERO);
+            }
+            // The fraction first (at most 1), then x 100: no product of two large amounts.
+            let f = calc.div(*p, total, "split by step")?;
+            calc.mul(f, Decimal::ONE_HUNDRED, "split by step")
+        })
+        .collect()
 }
 
 /// Quotes one step; `prefix` is its share-URL prefix (`""`, `s2.`) for error messages.
@@ -220,28 +261,27 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
     let primary = price_generation(primary_model, &step.options, prefix)?;
     let fallback = match fallback_model {
         Some((m, percent)) => Some((
-            percent / Decimal::ONE_HUNDRED,
+            div(percent, Decimal::ONE_HUNDRED, "failover")?,
             price_generation(m, &step.options, prefix)?,
         )),
         None => None,
     };
-
-    let r = step.retry_percent / Decimal::ONE_HUNDRED; // checked: 0 <= retry < 100
-    let accept = sub(Decimal::ONE, r, "acceptance rate")?;
-    let (expected_attempts, p_no_output) = match step.max_attempts {
-        Some(k) => {
-            let rk = pow(r, k, "retry rate to the power of max")?;
-            (
-                div(
-                    sub(Decimal::ONE, rk, "attempts")?,
-                    accept,
-                    "expected attempts",
-                )?,
-                rk,
-            )
+    let mut calc = Calc::default();
+    for priced in std::iter::once(&primary).chain(fallback.as_ref().map(|(_, p)| p)) {
+        if let Priced::Known(g) = priced {
+            if !g.exact {
+                calc.mark_rounded();
+            }
         }
+    }
+
+    // checked: 0 <= retry < 100, so 1 - r > 0
+    let r = calc.div(step.retry_percent, Decimal::ONE_HUNDRED, "rejection rate")?;
+    let accept = calc.sub(Decimal::ONE, r, "acceptance rate")?;
+    let (expected_attempts, p_no_output) = match step.max_attempts {
+        Some(k) => capped_attempts(r, accept, k, &mut calc)?,
         None => (
-            div(Decimal::ONE, accept, "expected attempts")?,
+            calc.div(Decimal::ONE, accept, "expected attempts")?,
             Decimal::ZERO,
         ),
     };
@@ -252,26 +292,23 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
         (Priced::Known(p), Some((f, fb))) => match fb {
             Priced::Unknown { model, reason } => Err(format!("fallback {model}: {reason}")),
             Priced::Known(g) => {
-                let keep = sub(Decimal::ONE, *f, "failover")?;
-                add(
-                    mul(keep, p.cost, "failover blend")?,
-                    mul(*f, g.cost, "failover blend")?,
-                    "failover blend",
-                )
-                .map_err(|e| e.to_string())
+                let keep = calc.sub(Decimal::ONE, *f, "failover")?;
+                let a = calc.mul(keep, p.cost, "failover blend")?;
+                let b = calc.mul(*f, g.cost, "failover blend")?;
+                Ok(calc.add(a, b, "failover blend")?)
             }
         },
     };
     let costs = match blended {
-        Ok(c) => Ok(StepCosts {
-            cost_per_generation: c,
-            cost_per_accepted_output: div(c, accept, "cost per accepted output")?,
-            expected_cost_per_action: mul(
-                mul(Decimal::from(step.n), c, "cost per action")?,
-                expected_attempts,
-                "cost per action",
-            )?,
-        }),
+        Ok(c) => {
+            let per_output = calc.div(c, accept, "cost per accepted output")?;
+            let n_c = calc.mul(Decimal::from(step.n), c, "cost per action")?;
+            Ok(StepCosts {
+                cost_per_generation: c,
+                cost_per_accepted_output: per_output,
+                expected_cost_per_action: calc.mul(n_c, expected_attempts, "cost per action")?,
+            })
+        }
         Err(reason) => Err(reason),
     };
     Ok(StepQuote {
@@ -284,7 +321,50 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
         expected_attempts,
         p_no_output,
         costs,
+        exact: calc.is_exact(),
     })
+}
+
+/// Expected attempts per output with at most `k` attempts, (1 - r^k) / (1 - r), and the chance
+/// that all `k` are rejected, r^k; `q` = 1 - r.
+///
+/// # Design
+/// With r close to 1 (r = 0.999999999999999999, k = 1000), r^k rounded at 28 digits loses the
+/// very digits that 1 - r^k is made of. When k x q is small the series
+/// (1 - r^k) / q = k - C(k,2) q + C(k,3) q^2 - ... is used instead: its terms shrink fast and
+/// each keeps 28 significant digits.
+fn capped_attempts(
+    r: Decimal,
+    q: Decimal,
+    k: u32,
+    calc: &mut Calc,
+) -> Result<(Decimal, Decimal), Error> {
+    let what = "expected attempts";
+    let kq = calc.mul(Decimal::from(k), q, what)?;
+    if kq >= Decimal::new(5, 1) {
+        let rk = calc.pow(r, k, "retry rate to the power of max")?;
+        let left = calc.sub(Decimal::ONE, rk, what)?;
+        return Ok((calc.div(left, q, what)?, rk));
+    }
+    let mut sum = Decimal::ZERO;
+    let mut term = Decimal::from(k);
+    let mut j = 1u32;
+    loop {
+        sum = calc.add(sum, term, what)?;
+        if j >= k || term.is_zero() {
+            break;
+        }
+        // term_{j+1} = term_j x (k - j) / (j + 1) x (-q)
+        let next = j.saturating_add(1);
+        let ratio = calc.div(Decimal::from(k.saturating_sub(j)), Decimal::from(next), what)?;
+        term = calc.mul(term, ratio, what)?;
+        term = calc.mul(term, q, what)?;
+        term.set_sign_negative(!term.is_sign_negative());
+        j = next;
+    }
+    let taken = calc.mul(q, sum, what)?;
+    let p_none = calc.sub(Decimal::ONE, taken, what)?;
+    Ok((sum, p_none.max(Decimal::ZERO)))
 }
 
 /// Every problem with a step's model, fallback and options (not only the first, as
@@ -340,7 +420,7 @@ fn keyed(e: Error, prefix: &str, key: &str) -> Error {
             key: format!("{prefix}{key}"),
             value: id,
             model: None,
-            allowed: "a model id from the catalog (see `gencost models`)".to_string(),
+            allowed: "a model id from the catalog".to_string(),
         },
         other => other,
     }
@@ -387,19 +467,17 @@ pub fn price_generation(
         Billing::Rule { lines, multipliers } => (lines, multipliers),
     };
     let what = |s: &str| format!("{} ({s})", model.id);
+    let mut calc = Calc::default();
     let mut items = Vec::new();
     let mut total = Decimal::ZERO;
     for rule in lines.iter().filter(|l| matches(&l.when, &options)) {
-        let item = bill_line(model, rule, &options)?;
-        total = add(total, item.amount, &what("total"))?;
+        let item = bill_line(model, rule, &options, &mut calc)?;
+        total = calc.add(total, item.amount, &what("total"))?;
         items.push(item);
     }
     for m in multipliers.iter().filter(|m| matches(&m.when, &options)) {
-        let extra = mul(
-            total,
-            sub(m.factor, Decimal::ONE, &what("multiplier"))?,
-            &what("multiplier"),
-        )?;
+        let less_one = calc.sub(m.factor, Decimal::ONE, &what("multiplier"))?;
+        let extra = calc.mul(total, less_one, &what("multiplier"))?;
         items.push(LineItem {
             label: format!("{} (x{})", m.label, m.factor.normalize()),
             quantity: m.factor,
@@ -408,13 +486,14 @@ pub fn price_generation(
             per: Decimal::ONE,
             amount: extra,
         });
-        total = add(total, extra, &what("multiplier"))?;
+        total = calc.add(total, extra, &what("multiplier"))?;
     }
     Ok(Priced::Known(Generation {
         model: model.id.clone(),
         options,
         lines: items,
         cost: total,
+        exact: calc.is_exact(),
     }))
 }
 
@@ -459,6 +538,7 @@ fn bill_line(
     model: &Model,
     rule: &LineRule,
     options: &BTreeMap<String, String>,
+    calc: &mut Calc,
 ) -> Result<LineItem, Error> {
     let what = format!("{} ({})", model.id, rule.label);
     let quantity = match &rule.quantity {
@@ -470,20 +550,20 @@ fn bill_line(
         } => {
             let mut q = number(model, options, name)?;
             if let Some(d) = divide_by {
-                q = div(q, *d, &what)?;
+                q = calc.div(q, *d, &what)?;
             }
             if let Some(t) = times {
-                q = mul(q, number(model, options, t)?, &what)?;
+                q = calc.mul(q, number(model, options, t)?, &what)?;
             }
             q
         }
         Quantity::Megapixels { w, h, px_per_mp } => {
-            let px = mul(
+            let px = calc.mul(
                 number(model, options, w)?,
                 number(model, options, h)?,
                 &what,
             )?;
-            div(px, *px_per_mp, &what)?
+            calc.div(px, *px_per_mp, &what)?
         }
         Quantity::VideoTokens {
             w,
@@ -492,23 +572,21 @@ fn bill_line(
             fps,
             px_per_token,
         } => {
-            let frames = add(
-                mul(*fps, number(model, options, sec)?, &what)?,
-                Decimal::ONE,
-                &what,
-            )?;
-            let px = mul(
+            let fps_sec = calc.mul(*fps, number(model, options, sec)?, &what)?;
+            let frames = calc.add(fps_sec, Decimal::ONE, &what)?;
+            let px = calc.mul(
                 number(model, options, w)?,
                 number(model, options, h)?,
                 &what,
             )?;
-            div(mul(px, frames, &what)?, *px_per_token, &what)?
+            let tokens_px = calc.mul(px, frames, &what)?;
+            calc.div(tokens_px, *px_per_token, &what)?
         }
         Quantity::Lookup(table) => lookup(model, table, options)?,
     };
     let mut billable = quantity;
     if let Some(step) = rule.round_up_to {
-        billable = round_up_to(billable, step, &what)?;
+        billable = calc.round_up_to(billable, step, &what)?;
     }
     if let Some(min) = rule.min {
         if billable > Decimal::ZERO && billable < min {
@@ -516,13 +594,14 @@ fn bill_line(
         }
     }
     if let Some(inc) = rule.included {
-        billable = sub(billable, inc, &what)?.max(Decimal::ZERO);
+        billable = calc.sub(billable, inc, &what)?.max(Decimal::ZERO);
     }
     let unit_price = match &rule.price {
         Price::Fixed(p) => *p,
         Price::Table(t) => lookup(model, t, options)?,
     };
-    let amount = div(mul(billable, unit_price, &what)?, rule.per, &what)?;
+    let gross = calc.mul(billable, unit_price, &what)?;
+    let amount = calc.div(gross, rule.per, &what)?;
     Ok(LineItem {
         label: rule.label.clone(),
         quantity: quantity.normalize(),

@@ -3,7 +3,11 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use super::money::{display_number, display_usd, exact};
+use super::money::{
+    approx_number, display_number, display_percent, display_usd, equals_number, equals_percent,
+    exact,
+};
+use super::text::printable;
 use super::quote::{Generation, LineItem, Priced, Quote, StepQuote};
 
 fn s(d: Decimal) -> Value {
@@ -137,18 +141,22 @@ pub fn arithmetic(l: &LineItem, symbols: Symbols) -> String {
 }
 
 fn pct(fraction: Decimal) -> String {
-    format!("{} %", display_number(fraction * Decimal::ONE_HUNDRED, 4))
+    display_percent(fraction)
 }
 
 fn generation_text(g: &Generation, indent: &str, out: &mut String) {
     if !g.options.is_empty() {
-        let opts: Vec<String> = g.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let opts: Vec<String> = g
+            .options
+            .iter()
+            .map(|(k, v)| format!("{k}={}", printable(v)))
+            .collect();
         out.push_str(&format!("{indent}options: {}\n", opts.join(" ")));
     }
     for l in &g.lines {
         out.push_str(&format!(
             "{indent}{}: {}\n",
-            l.label,
+            printable(&l.label),
             arithmetic(l, Symbols::Ascii)
         ));
     }
@@ -158,37 +166,48 @@ fn generation_text(g: &Generation, indent: &str, out: &mut String) {
 pub fn to_text(q: &Quote) -> String {
     let mut out = String::new();
     for (i, st) in q.steps.iter().enumerate() {
-        out.push_str(&format!("step {}: {}\n", i + 1, st.model));
+        out.push_str(&format!(
+            "step {}: {}\n",
+            i.saturating_add(1),
+            printable(&st.model)
+        ));
         match &st.primary {
             Priced::Known(g) => generation_text(g, "  ", &mut out),
-            Priced::Unknown { reason, .. } => out.push_str(&format!("  price unknown: {reason}\n")),
+            Priced::Unknown { reason, .. } => {
+                out.push_str(&format!("  price unknown: {}\n", printable(reason)))
+            }
         }
         if let Some((share, fb)) = &st.fallback {
             match fb {
                 Priced::Known(g) => {
                     out.push_str(&format!(
                         "  fallback {} serves {} of generations:\n",
-                        g.model,
+                        printable(&g.model),
                         pct(*share)
                     ));
                     generation_text(g, "    ", &mut out);
                 }
                 Priced::Unknown { model, reason } => {
-                    out.push_str(&format!("  fallback {model}: price unknown: {reason}\n"));
+                    out.push_str(&format!(
+                        "  fallback {}: price unknown: {}\n",
+                        printable(model),
+                        printable(reason)
+                    ));
                 }
             }
         }
         let r = st.rejection_rate;
         let attempts = match st.max_attempts {
             Some(k) => format!(
-                "(1 - {r}^{k}) / (1 - {r}) = {}; chance of no accepted output r^{k} = {}",
-                display_number(st.expected_attempts, 6),
-                pct(st.p_no_output)
+                "(1 - {r}^{k}) / (1 - {r}) {}; chance of no accepted output r^{k} {}",
+                equals_number(st.expected_attempts, 6, st.exact, "~"),
+                equals_percent(st.p_no_output),
+                r = exact(r),
             ),
             None => format!(
-                "1 / (1 - {}) = {}",
+                "1 / (1 - {}) {}",
                 exact(r),
-                display_number(st.expected_attempts, 6)
+                equals_number(st.expected_attempts, 6, st.exact, "~")
             ),
         };
         out.push_str(&format!(
@@ -223,20 +242,30 @@ pub fn to_text(q: &Quote) -> String {
                     "  expected cost per action: {} x ${} x {} = {}\n",
                     st.n,
                     exact(c.cost_per_generation),
-                    display_number(st.expected_attempts, 6),
+                    approx_number(st.expected_attempts, 6, st.exact, "~"),
                     display_usd(c.expected_cost_per_action)
                 ));
             }
-            Err(reason) => out.push_str(&format!("  cost: price unknown ({reason})\n")),
+            Err(reason) => {
+                out.push_str(&format!("  cost: price unknown ({})\n", printable(reason)))
+            }
         }
     }
     match q.cost_per_action {
         Some(total) => {
-            out.push_str(&format!(
-                "cost per action: {} (exact {})\n",
-                display_usd(total),
-                exact(total)
-            ));
+            if q.exact {
+                out.push_str(&format!(
+                    "cost per action: {} (exact {})\n",
+                    display_usd(total),
+                    exact(total)
+                ));
+            } else {
+                out.push_str(&format!(
+                    "cost per action: {} (~{}, a quotient rounded at 28 significant digits on the way)\n",
+                    display_usd(total),
+                    exact(total)
+                ));
+            }
             match q.actions_per_dollar {
                 Some(a) => out.push_str(&format!("actions per $1: {}\n", display_number(a, 2))),
                 None => out.push_str("actions per $1: unlimited (the action costs nothing)\n"),
@@ -252,7 +281,7 @@ pub fn to_text(q: &Quote) -> String {
         }
         None => out.push_str(&format!(
             "cost per action: price unknown ({})\n",
-            q.unknown_reason().unwrap_or_default()
+            printable(&q.unknown_reason().unwrap_or_default())
         )),
     }
     out

@@ -9,12 +9,14 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use crate::engine::catalog::{Domain, Kind, Model};
-use crate::engine::money::{display_number, display_usd, exact};
-use crate::engine::quote::{check_step_options, quote_step, Priced, StepQuote};
+use crate::engine::money::{
+    display_number, display_percent, display_usd, equals_number, equals_percent, exact,
+};
+use crate::engine::quote::{check_step_options, quote_step, shares_percent, Priced, StepQuote};
 use crate::engine::report::{arithmetic, Symbols};
 use crate::engine::scenario::step_prefix;
 use crate::engine::share_url::{
-    encode, pairs, pairs_as_written, parse_query_lenient, split_step_key, FIRST_OPTIONS, STEP_KEYS,
+    encode, pairs_as_written, parse_query_lenient, split_step_key, FIRST_OPTIONS, STEP_KEYS,
 };
 use crate::engine::{Catalog, Error};
 
@@ -63,6 +65,10 @@ pub struct Form {
     pub passthrough: Vec<(String, String)>,
     /// Keys no model knows, kept in the URL and reported as ignored.
     pub ignored: Vec<String>,
+    /// Pairs the engine refuses, kept as they came so nothing typed is lost: a key given twice
+    /// (the second `retry`) and a key with a step prefix that cannot be (`s1.`, `s02.`, `s21.`).
+    /// Each is an error naming the key until it is edited or removed.
+    pub stray: Vec<(String, String)>,
     next_id: u64,
 }
 
@@ -83,6 +89,7 @@ impl Form {
             actions: "10000".into(),
             passthrough: vec![],
             ignored: vec![],
+            stray: vec![],
             next_id: 0,
         };
         f.add_step(&model);
@@ -99,8 +106,10 @@ impl Form {
             actions: String::new(),
             passthrough: vec![],
             ignored: vec![],
+            stray: vec![],
             next_id: 0,
         };
+        let mut actions_given = false;
         // Undecodable pairs stay as written, so the user sees them in the message.
         let list = pairs_as_written(query).into_iter().map(|(k, v, _)| (k, v));
         // step index (0-based) -> its fields
@@ -111,30 +120,43 @@ impl Form {
                 continue;
             }
             if key == "actions" {
-                form.actions = value;
+                if actions_given {
+                    form.stray.push((key, value));
+                } else {
+                    form.actions = value;
+                    actions_given = true;
+                }
                 continue;
             }
-            let (index, name) = match split_step_key(&key) {
-                Some((i, name)) => (Some(i), name),
-                None => (None, key.as_str()),
+            // A step prefix that cannot be (`s1.`, `s02.`, `s21.`): the engine names the problem,
+            // as it does for the CLI.
+            let Some((i, name)) = split_step_key(&key) else {
+                form.stray.push((key, value));
+                continue;
             };
             let ours = STEP_KEYS.contains(&name)
                 || catalog.models().iter().any(|m| m.option(name).is_some());
-            if !ours || index.is_none() {
+            if !ours {
                 form.ignored.push(key.clone());
                 form.passthrough.push((key, value));
                 continue;
             }
-            let i = index.unwrap_or(0);
             if steps.len() <= i {
-                steps.resize_with(i + 1, BTreeMap::new);
+                steps.resize_with(i.saturating_add(1), BTreeMap::new);
             }
-            steps[i].insert(name.to_string(), value);
+            match steps.get_mut(i) {
+                Some(fields) if !fields.contains_key(name) => {
+                    fields.insert(name.to_string(), value);
+                }
+                // The second `retry`: kept, and an error until edited.
+                _ => form.stray.push((key, value)),
+            }
         }
         if steps.is_empty() {
             let mut d = Form::default_for(catalog);
             d.passthrough = form.passthrough;
             d.ignored = form.ignored;
+            d.stray = form.stray;
             if !form.actions.is_empty() {
                 d.actions = form.actions;
             }
@@ -145,9 +167,41 @@ impl Form {
                 id: form.next_id,
                 values,
             });
-            form.next_id += 1;
+            form.next_id = form.next_id.saturating_add(1);
         }
         form
+    }
+
+    /// The pairs of a snippet for another page (see [`embed_code`]): the scenario's fields and
+    /// the `catalog` it uses; never the host page's own keys, ignored keys or refused pairs.
+    pub fn embed_pairs(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            let p = step_prefix(i);
+            for (k, v) in ordered_fields(step) {
+                out.push((format!("{p}{k}"), v.to_string()));
+            }
+        }
+        if !self.actions.is_empty() {
+            out.push(("actions".to_string(), self.actions.clone()));
+        }
+        let catalogs: Vec<&String> = self
+            .passthrough
+            .iter()
+            .filter(|(k, _)| k == "catalog")
+            .map(|(_, v)| v)
+            .collect();
+        if let [url] = catalogs.as_slice() {
+            if crate::engine::url::check_catalog_url(url).is_ok() {
+                out.push(("catalog".to_string(), (*url).clone()));
+            }
+        }
+        out
+    }
+
+    /// Removes a refused pair (`s21.model`, a second `retry`) from the form and its URL.
+    pub fn drop_stray(&mut self, key: &str) {
+        self.stray.retain(|(k, _)| k != key);
     }
 
     /// The share query of the form (without `?`): the scenario's keys in a fixed order, then the
@@ -166,28 +220,15 @@ impl Form {
         let mut parts: Vec<String> = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             let p = step_prefix(i);
-            // The engine's order (`share_url::to_query`): model, w, h, sec, other options, then
-            // the step's own keys.
-            let tail = &STEP_KEYS[1..];
-            let mut put = |k: &str, v: &str| {
-                if !v.is_empty() {
-                    parts.push(format!("{}{}={}", encode(&p), encode(k), encode(v)));
-                }
-            };
-            for k in std::iter::once("model").chain(FIRST_OPTIONS) {
-                put(k, step.get(k));
-            }
-            for (k, v) in &step.values {
-                if !FIRST_OPTIONS.contains(&k.as_str()) && !STEP_KEYS.contains(&k.as_str()) {
-                    put(k, v);
-                }
-            }
-            for k in tail {
-                put(k, step.get(k));
+            for (k, v) in ordered_fields(step) {
+                parts.push(format!("{}{}={}", encode(&p), encode(k), encode(v)));
             }
         }
         if !self.actions.is_empty() {
             parts.push(format!("actions={}", encode(&self.actions)));
+        }
+        for (k, v) in &self.stray {
+            parts.push(format!("{}={}", encode(k), encode(v)));
         }
         for (k, v) in self.passthrough.iter().filter(|(k, _)| keep(k)) {
             parts.push(format!("{}={}", encode(k), encode(v)));
@@ -200,8 +241,11 @@ impl Form {
         self.write_query(|_| false)
     }
 
-    /// Sets a field of step `index` (unprefixed key) to what was typed.
+    /// Sets a field of step `index` (unprefixed key) to what was typed. What is typed replaces
+    /// every value the link gave that key (a duplicate is resolved by editing the field).
     pub fn set(&mut self, index: usize, key: &str, value: &str) {
+        let full = format!("{}{key}", step_prefix(index));
+        self.drop_stray(&full);
         if let Some(step) = self.steps.get_mut(index) {
             if value.is_empty() && key != "model" {
                 step.values.remove(key);
@@ -254,7 +298,13 @@ impl Form {
             id: self.next_id,
             values,
         });
-        self.next_id += 1;
+        self.next_id = self.next_id.saturating_add(1);
+    }
+
+    /// Sets the user actions per month as typed (resolving a duplicate `actions`).
+    pub fn set_actions(&mut self, value: &str) {
+        self.drop_stray("actions");
+        self.actions = value.to_string();
     }
 
     /// Removes step `index` (the last step stays).
@@ -269,7 +319,7 @@ impl Form {
         let to = if up {
             index.checked_sub(1)
         } else {
-            Some(index + 1)
+            index.checked_add(1)
         };
         if let Some(to) = to.filter(|t| *t < self.steps.len()) {
             if index < self.steps.len() {
@@ -277,6 +327,25 @@ impl Form {
             }
         }
     }
+}
+
+/// A step's fields in the engine's order (`share_url::to_query`): model, w, h, sec, other
+/// options, then the step's own keys; empty fields left out.
+fn ordered_fields(step: &StepForm) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    for k in std::iter::once("model").chain(FIRST_OPTIONS) {
+        out.push((k, step.get(k)));
+    }
+    for (k, v) in &step.values {
+        if !FIRST_OPTIONS.contains(&k.as_str()) && !STEP_KEYS.contains(&k.as_str()) {
+            out.push((k.as_str(), v.as_str()));
+        }
+    }
+    for k in &STEP_KEYS[1..] {
+        out.push((k, step.get(k)));
+    }
+    out.retain(|(_, v)| !v.is_empty());
+    out
 }
 
 /// The step (0-based) a prefixed key belongs to; `None` for `actions` and unprefixable keys.
@@ -568,27 +637,39 @@ fn maths(q: &StepQuote) -> Vec<String> {
     }
     out.push(match q.max_attempts {
         Some(k) => format!(
-            "expected attempts per output = (1 − {r}^{k}) / (1 − {r}) = {}; no accepted output after {k} attempts: {r}^{k} = {} %",
-            display_number(q.expected_attempts, 6),
-            display_number(q.p_no_output * Decimal::ONE_HUNDRED, 4)
+            "expected attempts per output = (1 − {r}^{k}) / (1 − {r}) {}; no accepted output after {k} attempts: {r}^{k} {}",
+            equals_number(q.expected_attempts, 6, q.exact, "≈"),
+            equals_percent(q.p_no_output)
         ),
-        None => format!("expected attempts per output = 1 / (1 − {r}) = {}", display_number(q.expected_attempts, 6)),
+        None => format!(
+            "expected attempts per output = 1 / (1 − {r}) {}",
+            equals_number(q.expected_attempts, 6, q.exact, "≈")
+        ),
     });
     if let Ok(c) = &q.costs {
         out.push(format!(
-            "cost per accepted output = ${} / (1 − {r}) = ${}",
+            "cost per accepted output = ${} / (1 − {r}) {}",
             exact(c.cost_per_generation),
-            display_number(c.cost_per_accepted_output, 10)
+            usd_equals(c.cost_per_accepted_output, q.exact)
         ));
         out.push(format!(
-            "expected cost per action = {} × ${} × {} = ${}",
+            "expected cost per action = {} × ${} × {} {}",
             q.n,
             exact(c.cost_per_generation),
-            display_number(q.expected_attempts, 6),
-            display_number(c.expected_cost_per_action, 10)
+            crate::engine::money::approx_number(q.expected_attempts, 6, q.exact, "≈"),
+            usd_equals(c.expected_cost_per_action, q.exact)
         ));
     }
     out
+}
+
+/// `= $0.03125`, or `≈ $0.0251256…` when the figure is shown rounded.
+fn usd_equals(d: Decimal, exact: bool) -> String {
+    let shown = equals_number(d, 10, exact, "≈");
+    match shown.split_once(' ') {
+        Some((sign, n)) if !n.starts_with(['<', '>']) => format!("{sign} ${n}"),
+        _ => format!("≈ {}", display_usd(d)),
+    }
 }
 
 fn keyed(e: &Error) -> FieldError {
@@ -604,8 +685,13 @@ pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
     let all_errors: Vec<FieldError> = parsed.errors.iter().map(keyed).collect();
     let mut steps = Vec::new();
     let mut errors = Vec::new();
-    // errors not tied to a step (actions)
-    errors.extend(all_errors.iter().filter(|e| e.key == "actions").cloned());
+    // errors not tied to a step: `actions`, and keys no step can have (`s21.model`)
+    errors.extend(
+        all_errors
+            .iter()
+            .filter(|e| step_of_key(&e.key).is_none_or(|i| i >= form.steps.len()))
+            .cloned(),
+    );
 
     for (i, (step_form, step)) in form.steps.iter().zip(&parsed.scenario.steps).enumerate() {
         let prefix = step_prefix(i);
@@ -659,12 +745,9 @@ pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
                                 cost_per_accepted_output: with_usd(c.cost_per_accepted_output),
                                 cost_per_action: with_usd(c.expected_cost_per_action),
                                 expected_attempts: display_number(q.expected_attempts, 4),
-                                p_no_output: q.max_attempts.map(|_| {
-                                    format!(
-                                        "{} %",
-                                        display_number(q.p_no_output * Decimal::ONE_HUNDRED, 4)
-                                    )
-                                }),
+                                p_no_output: q
+                                    .max_attempts
+                                    .map(|_| display_percent(q.p_no_output)),
                                 exact_cost_per_action: c.expected_cost_per_action,
                                 exact_cost_per_generation: c.cost_per_generation,
                                 exact_cost_per_accepted_output: c.cost_per_accepted_output,
@@ -729,7 +812,7 @@ fn totals(eval: &mut Evaluation, actions: &Option<Decimal>, form: &Form) {
         });
         return;
     }
-    // Sums of at most 20 validated figures; checked all the same.
+    // Sums of at most 20 validated figures, checked all the same.
     let sum = |pick: fn(&StepFigures) -> Decimal| {
         eval.steps
             .iter()
@@ -741,7 +824,7 @@ fn totals(eval: &mut Evaluation, actions: &Option<Decimal>, form: &Form) {
         sum(|f| f.exact_cost_per_accepted_output),
         sum(|f| f.exact_cost_per_action),
     ) else {
-        eval.no_total = Some("the total is too large to compute exactly".to_string());
+        eval.no_total = Some(Error::Overflow("the total".to_string()).to_string());
         return;
     };
     eval.cost_per_generation = Some(with_usd(per_gen));
@@ -755,27 +838,38 @@ fn totals(eval: &mut Evaluation, actions: &Option<Decimal>, form: &Form) {
     } else {
         Some("unlimited".to_string())
     };
-    eval.monthly = actions
-        .and_then(|a| a.checked_mul(per_action))
-        .map(with_usd);
+    if let Some(a) = actions {
+        match a.checked_mul(per_action) {
+            Some(m) => eval.monthly = Some(with_usd(m)),
+            // Said next to the field, as the CLI says it: never a bare dash.
+            None => eval.errors.push(FieldError {
+                key: "actions".to_string(),
+                message: Error::Overflow("monthly spend".to_string()).to_string(),
+            }),
+        }
+    }
+    let parts: Vec<Decimal> = eval
+        .steps
+        .iter()
+        .filter_map(|s| s.figures.as_ref().map(|f| f.exact_cost_per_action))
+        .collect();
     if per_action > Decimal::ZERO {
+        let Ok(shares) = shares_percent(&parts) else {
+            return;
+        };
         let mut start = Decimal::ZERO;
-        for s in &eval.steps {
-            if let Some(f) = &s.figures {
-                // a share of a positive total: between 0 and 100, no overflow
-                let pct = (f.exact_cost_per_action * Decimal::ONE_HUNDRED)
-                    .checked_div(per_action)
-                    .unwrap_or_default();
-                let id = s.model.as_ref().map(|m| m.id.clone()).unwrap_or_default();
-                eval.split.push(SplitPart {
-                    step: s.index + 1,
-                    model: id,
-                    percent: display_number(pct, 1),
-                    x: display_number(start, 3),
-                    width: display_number(pct, 3),
-                });
-                start += pct;
-            }
+        let priced = eval.steps.iter().filter(|s| s.figures.is_some());
+        for (s, pct) in priced.zip(shares) {
+            let id = s.model.as_ref().map(|m| m.id.clone()).unwrap_or_default();
+            eval.split.push(SplitPart {
+                step: s.index.saturating_add(1),
+                model: id,
+                percent: display_number(pct, 1),
+                x: display_number(start, 3),
+                width: display_number(pct, 3),
+            });
+            // shares of one total: at most 100 together
+            start = start.checked_add(pct).unwrap_or(Decimal::ONE_HUNDRED);
         }
     }
 }
@@ -831,29 +925,33 @@ fn html_attr(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The embed snippets for `query` (a share query), served from `app_url` (the calculator's
-/// address, ending in `/`). One step becomes attributes with the share-URL names; a workflow
-/// goes whole into the `query` attribute.
-pub fn embed_code(app_url: &str, query: &str) -> EmbedCode {
-    let pairs_list = pairs(query).unwrap_or_default();
-    let scenario: Vec<&(String, String)> =
-        pairs_list.iter().filter(|(k, _)| k != "embed").collect();
-    let multi = scenario
-        .iter()
-        .any(|(k, _)| k.starts_with('s') && k.contains('.'));
-    let attrs = if multi {
-        let q: Vec<String> = scenario
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
-        format!(" query=\"{}\"", html_attr(&q.join("&")))
-    } else {
-        scenario
-            .iter()
-            .map(|(k, v)| format!(" {}=\"{}\"", html_attr(k), html_attr(v)))
-            .collect::<String>()
-    };
-    let q: Vec<String> = scenario
+/// The attributes `<gencost-calculator>` documents for one step (README, "Embed the calculator");
+/// any other option of a model goes into its `query` attribute.
+pub const ELEMENT_ATTRIBUTES: [&str; 20] = [
+    "model", "w", "h", "sec", "n", "retry", "max", "fallback", "failover", "actions", "catalog",
+    "audio", "resolution", "quality", "frames", "chars", "gpu_s", "gpus", "in_w", "in_h",
+];
+
+/// The embed snippets for the scenario `pairs` ([`Form::embed_pairs`]), served from `app_url`
+/// (the calculator's address, ending in `/`). One step becomes attributes with the documented
+/// names; a workflow, and any other option, goes into the `query` attribute. No other attribute
+/// is ever written, whatever a link holds.
+pub fn embed_code(app_url: &str, pairs: &[(String, String)]) -> EmbedCode {
+    let multi = pairs.iter().any(|(k, _)| split_step_key(k).is_some_and(|(i, _)| i > 0));
+    let as_attribute = |k: &str| !multi && ELEMENT_ATTRIBUTES.contains(&k);
+    let mut attrs = String::new();
+    let mut rest = Vec::new();
+    for (k, v) in pairs {
+        if as_attribute(k) {
+            attrs.push_str(&format!(" {k}=\"{}\"", html_attr(v)));
+        } else {
+            rest.push(format!("{}={}", encode(k), encode(v)));
+        }
+    }
+    if !rest.is_empty() {
+        attrs = format!(" query=\"{}\"{attrs}", html_attr(&rest.join("&")));
+    }
+    let q: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect();
