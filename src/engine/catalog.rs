@@ -278,10 +278,18 @@ impl OptionSpec {
                     return Err(invalid());
                 }
                 if let Some(step) = step {
-                    let on_step = num
-                        .checked_sub(*min)
-                        .and_then(|off| off.checked_rem(*step))
-                        .is_some_and(|r| r.is_zero());
+                    // num = min + k x step: (num - min) % step, or, where num - min does not
+                    // fit, the same congruence from the two remainders (each below step).
+                    let on_step = match num.checked_sub(*min) {
+                        Some(off) => off.checked_rem(*step).is_some_and(|r| r.is_zero()),
+                        None => match (num.checked_rem(*step), min.checked_rem(*step)) {
+                            (Some(a), Some(b)) => a
+                                .checked_sub(b)
+                                .and_then(|d| d.checked_rem(*step))
+                                .is_some_and(|r| r.is_zero()),
+                            _ => false,
+                        },
+                    };
                     if !on_step {
                         return Err(invalid());
                     }

@@ -193,7 +193,9 @@ fn overflow(what: &str) -> Error {
 pub fn parse_catalog_decimal(text: &str) -> Result<Decimal, String> {
     let shown = super::text::quoted(text);
     if text.starts_with('-') && parse_decimal(text).is_some() {
-        return Err(format!("{shown} is negative; it must be 0 or more"));
+        return Err(format!(
+            "{shown} has a sign: write it without one (prices and quantities are 0 or more)"
+        ));
     }
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
