@@ -15,6 +15,9 @@ use super::Error;
 /// The catalog format version this engine reads.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The most problems a catalog's check lists one by one; the rest are counted.
+pub const MAX_PROBLEMS: usize = 100;
+
 /// The value of a catalog's `format` field.
 pub const FORMAT_NAME: &str = "gencost-catalog";
 
@@ -460,11 +463,24 @@ impl Catalog {
         let mut models = Vec::new();
         match obj.get("models").and_then(Value::as_array) {
             Some(list) => {
+                let mut unlisted = 0usize;
                 for (i, raw) in list.iter().enumerate() {
                     match parse_model(raw, i) {
                         Ok(m) => models.push(m),
+                        // A list of problems is for people: past a hundred, count the rest
+                        // (a hostile catalog of a million broken models is not a million messages).
+                        Err(errs) if errors.len() >= MAX_PROBLEMS => {
+                            unlisted = unlisted.saturating_add(errs.len())
+                        }
                         Err(mut errs) => errors.append(&mut errs),
                     }
+                }
+                if unlisted > 0 {
+                    errors.push(Error::field(
+                        None,
+                        "models",
+                        format!("and {unlisted} more problems"),
+                    ));
                 }
             }
             None => errors.push(Error::field(None, "models", "missing: a list of models")),

@@ -29,3 +29,17 @@ test('the schema rejects what the engine rejects', () => {
   assert.equal(bad((m) => { m.verified = 'yesterday'; }), false, 'not a date');
   assert.equal(bad((m) => { m.billing = {}; }), false, 'an empty billing rule');
 });
+
+// The same invalid catalogs the loader refuses (tests/hostile.rs reads this file too): every case
+// the schema can express is refused by the schema as well.
+test('the schema and the loader refuse the same invalid catalogs', () => {
+  const { cases } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/invalid-catalogs.json'), 'utf8'));
+  assert.ok(cases.length >= 20);
+  for (const c of cases) {
+    const valid = validate(c.catalog);
+    if (c.schema_rejects) assert.equal(valid, false, `${c.case}: the schema accepted it`);
+    // The others are beyond what a JSON Schema pattern says (calendar days, 28 digits, table
+    // keys equal as numbers): the loader refuses them alone, and this says so.
+    else assert.equal(valid, true, `${c.case}: now refused by the schema too; set schema_rejects`);
+  }
+});
