@@ -442,21 +442,12 @@ impl Catalog {
             }
             None => "USD".to_string(),
         };
-        if let Some(note) = obj.get("note") {
-            if note.as_str().is_none() {
+        for key in ["note", "$schema"] {
+            if let Some(v) = obj.get(key).filter(|v| v.as_str().is_none()) {
                 errors.push(Error::field(
                     None,
-                    "note",
-                    format!("{} must be a string", describe(note)),
-                ));
-            }
-        }
-        if let Some(schema) = obj.get("$schema") {
-            if schema.as_str().is_none() {
-                errors.push(Error::field(
-                    None,
-                    "$schema",
-                    format!("{} must be a string", describe(schema)),
+                    key,
+                    format!("{} must be a string", describe(v)),
                 ));
             }
         }

@@ -123,17 +123,14 @@ impl Calc {
         Ok(r)
     }
 
-    /// `a - b`, checked.
+    /// `a - b`, checked: `a + (-b)` (negating a decimal flips its sign and cannot overflow).
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
     pub fn sub(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-        let (a, b) = (a.normalize(), b.normalize());
-        let r = a.checked_sub(b).ok_or_else(|| overflow(what))?;
-        if r.scale() < a.scale().max(b.scale()) {
-            self.rounded = true;
-        }
-        Ok(r)
+        let mut minus_b = b;
+        minus_b.set_sign_negative(!b.is_sign_negative());
+        self.add(a, minus_b, what)
     }
 
     /// `base ^ exp` by repeated squaring, checked.
