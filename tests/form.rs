@@ -137,13 +137,22 @@ fn the_chart_marks_the_current_rejection_rate() {
 fn the_picker_searches_id_name_and_provider_by_kind() {
     let c = catalog();
     let groups = model_groups(&c, "veo");
-    assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0].1.len(), 2);
+    let found: Vec<&str> = groups.iter().flat_map(|(_, ms)| ms.iter().map(|m| m.id.as_str())).collect();
+    // premise: the search found the two Veo models, and only models that match it
+    assert!(found.contains(&"fal-ai/veo3") && found.contains(&"fal-ai/veo3.1"), "{found:?}");
+    assert!(groups.iter().all(|(_, ms)| ms.iter().all(|m| {
+        format!("{} {} {}", m.id, m.name, m.provider).to_lowercase().contains("veo")
+    })));
     let openai = model_groups(&c, "OpenAI image");
+    assert!(!openai.is_empty());
     assert!(openai
         .iter()
         .all(|(_, ms)| ms.iter().all(|m| m.provider == "openai")));
-    assert!(model_groups(&c, "").len() == 4);
+    // no search: every model, grouped by its kind
+    let kinds: std::collections::BTreeSet<_> = c.models().iter().map(|m| m.kind).collect();
+    let all = model_groups(&c, "");
+    assert_eq!(all.len(), kinds.len());
+    assert_eq!(all.iter().map(|(_, ms)| ms.len()).sum::<usize>(), c.models().len());
 }
 
 #[test]

@@ -13,7 +13,7 @@ const validate = new Ajv2020({ allErrors: true, strictRequired: false }).compile
 
 test('the default catalog conforms to the published schema', () => {
   assert.ok(validate(catalog), JSON.stringify(validate.errors, null, 1));
-  assert.ok(catalog.models.length >= 30);
+  assert.ok(catalog.models.length > 0);
 });
 
 test('the schema rejects what the engine rejects', () => {
