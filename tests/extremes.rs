@@ -129,9 +129,9 @@ fn extreme_query() -> impl Strategy<Value = String> {
 /// Every outcome is a figure or a named problem.
 fn assert_explained(e: &Evaluation) -> Result<(), TestCaseError> {
     for s in &e.steps {
-        prop_assert!(s.figures.is_some() != s.no_figures.is_some(), "step {}: {:?}", s.index, s);
-        if s.figures.is_none() {
-            let why = s.no_figures.as_deref().unwrap_or_default();
+        // a step's cost per action is a figure, or a message says why it is not
+        prop_assert!(s.figures.cost_per_action.is_some() != s.no_figures.is_some(), "step {}: {:?}", s.index, s);
+        if let Some(why) = &s.no_figures {
             prop_assert!(!why.is_empty());
             if why.starts_with("Fix") {
                 prop_assert!(!s.errors.is_empty(), "step {} says fix but names nothing", s.index);

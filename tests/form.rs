@@ -48,11 +48,12 @@ fn bad_values_are_kept_and_marked_and_the_rest_works() {
     assert_eq!(sec.value, "7");
     assert!(matches!(&sec.control, Control::Select(v) if v.contains(&"7".to_string())));
     assert!(sec.error.as_deref().unwrap().contains("one of 4, 6, 8"));
-    assert!(step1.figures.is_none());
+    // the options are wrong, so no cost of this step is known
+    assert_eq!(step1.figures, Default::default());
     // step 2 still costs 1 MP x $0.025
     assert_eq!(
-        e.steps[1].figures.as_ref().unwrap().cost_per_generation,
-        "$0.025 USD"
+        e.steps[1].figures.cost_per_generation.as_deref(),
+        Some("$0.025 USD")
     );
     assert!(e.cost_per_action.is_none() && e.no_total.is_some());
     assert!(form.to_query().contains("retry=abc"));
@@ -109,7 +110,7 @@ fn steps_add_move_and_remove() {
         .starts_with("model=fal-ai/veo3&s2.model=fal-ai/flux/dev&s2.w=1024"));
     let e = evaluate(&c, &form);
     // veo3 defaults 8 s audio on: $3.20, flux/dev 1 MP $0.025: $3.225 per action
-    assert_eq!(e.exact_cost_per_action.unwrap().to_string(), "3.225");
+    assert_eq!(e.cost_per_action.as_deref(), Some("$3.23 USD"));
     // split: 3.2 / 3.225 = 99.2 %, 0.025 / 3.225 = 0.8 %
     assert_eq!(e.split[0].percent, "99.2");
     assert_eq!(e.split[1].percent, "0.8");
@@ -221,4 +222,30 @@ fn fields_to_fix_come_before_an_unknown_price() {
         .as_deref()
         .unwrap()
         .starts_with("Step 2: Price unknown: fal lists it at $0"));
+}
+
+#[test]
+fn a_problem_blanks_only_what_depends_on_it() {
+    let c = catalog();
+    // `retry=abc`: flux/dev 1024x768 = 0.75 MP -> 1 MP x $0.025 is still known; what divides by
+    // (1 - r) is not.
+    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&retry=abc&n=3"));
+    let f = &e.steps[0].figures;
+    assert_eq!(f.cost_per_generation.as_deref(), Some("$0.025 USD"));
+    assert_eq!(f.cost_per_accepted_output, None);
+    assert_eq!(f.cost_per_action, None);
+    assert_eq!(e.cost_per_generation.as_deref(), Some("$0.025 USD"));
+    assert_eq!(e.cost_per_action, None);
+    // `n=0`: the retry maths and the cost per accepted output stay: 0.025 / (1 - 0.2) = 0.03125
+    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&retry=20&n=0"));
+    let f = &e.steps[0].figures;
+    assert_eq!(f.expected_attempts.as_deref(), Some("1.25"));
+    assert_eq!(f.cost_per_accepted_output.as_deref(), Some("$0.03125 USD"));
+    assert_eq!(f.cost_per_action, None);
+    assert_eq!(e.steps[0].maths[0], "rejection rate 20 %: expected attempts per output 1 / (1 − 0.2) = 1.25");
+    // a broken step 2 leaves step 1's figures; the totals wait for both
+    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&s2.model=fal-ai/veo3&s2.sec=7"));
+    assert_eq!(e.steps[0].figures.cost_per_action.as_deref(), Some("$0.025 USD"));
+    assert_eq!(e.cost_per_action, None);
+    assert_eq!(e.no_total.as_deref(), Some("Fix the marked fields to see the total."));
 }

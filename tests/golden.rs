@@ -1161,9 +1161,10 @@ fn lenient_parse_collects_every_error() {
         &[],
     );
     let keys: Vec<Option<&str>> = p.errors.iter().map(Error::key).collect();
+    // the link's own problems first, then each step's fields by name, then `actions`
     assert_eq!(
         keys,
-        vec![Some("actions"), Some("s1.sec"), Some("n"), Some("max")],
+        vec![Some("s1.sec"), Some("max"), Some("n"), Some("actions")],
         "{:?}",
         p.errors
     );

@@ -7,7 +7,8 @@ use std::process::{Command, Output};
 
 use gencost::engine::catalog::{Domain, OptionSpec};
 use gencost::engine::{json, Catalog, Error};
-use gencost::form::{embed_code, evaluate, Form, ELEMENT_ATTRIBUTES};
+use gencost::engine::vocabulary::ELEMENT_ATTRIBUTES;
+use gencost::form::{embed_code, evaluate, Form};
 use rust_decimal::Decimal;
 use serde_json::json as j;
 
@@ -367,7 +368,7 @@ fn d16_a_step_prefix_that_cannot_be_is_an_error_on_both_faces() {
         assert_eq!(page, [line], "{key}");
         assert!(line.starts_with(&format!("unknown key `{key}`")), "{line}");
         // the rest still works, and the key stays in the URL until removed
-        assert_eq!(e.steps[0].figures.as_ref().map(|f| f.cost_per_generation.as_str()), Some("$0.025 USD"));
+        assert_eq!(e.steps[0].figures.cost_per_generation.as_deref(), Some("$0.025 USD"));
         assert!(form.to_query().contains(key));
         let mut fixed = form.clone();
         fixed.drop_stray(key);

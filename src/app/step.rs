@@ -383,18 +383,23 @@ pub fn StepCard(
                 </Show>
             </div>
             <div class="gc-step-figures" aria-live="polite">
-                {move || view().map(|v| match (v.figures, v.no_figures) {
-                    (Some(f), _) => view! {
-                        <dl class="gc-figs">
-                            <div><dt>"per generation"</dt><dd data-testid="step-cost-per-generation">{f.cost_per_generation}</dd></div>
-                            <div><dt>"per accepted output"</dt><dd data-testid="step-cost-per-accepted-output">{f.cost_per_accepted_output}</dd></div>
-                            <div><dt>"per action"</dt><dd data-testid="step-cost-per-action">{f.cost_per_action}</dd></div>
-                            <div><dt>"attempts per output"</dt><dd>{f.expected_attempts}</dd></div>
-                            {f.p_no_output.map(|p| view! { <div><dt>"no accepted output"</dt><dd data-testid="step-p-no-output">{p}</dd></div> })}
-                        </dl>
-                    }.into_any(),
-                    (None, Some(msg)) => view! { <p class="gc-unknown" data-testid="step-unknown">{msg}</p> }.into_any(),
-                    _ => ().into_any(),
+                {move || view().map(|v| {
+                    // Each figure as soon as the fields it depends on are right; a dash for the rest.
+                    let f = v.figures;
+                    let any = f.cost_per_generation.is_some() || f.expected_attempts.is_some();
+                    let or_dash = |x: Option<String>| x.unwrap_or_else(|| "—".to_string());
+                    view! {
+                        {any.then(|| view! {
+                            <dl class="gc-figs">
+                                <div><dt>"per generation"</dt><dd data-testid="step-cost-per-generation">{or_dash(f.cost_per_generation)}</dd></div>
+                                <div><dt>"per accepted output"</dt><dd data-testid="step-cost-per-accepted-output">{or_dash(f.cost_per_accepted_output)}</dd></div>
+                                <div><dt>"per action"</dt><dd data-testid="step-cost-per-action">{or_dash(f.cost_per_action)}</dd></div>
+                                <div><dt>"attempts per output"</dt><dd>{or_dash(f.expected_attempts)}</dd></div>
+                                {f.p_no_output.map(|p| view! { <div><dt>"no accepted output"</dt><dd data-testid="step-p-no-output">{p}</dd></div> })}
+                            </dl>
+                        })}
+                        {v.no_figures.map(|msg| view! { <p class="gc-unknown" data-testid="step-unknown">{msg}</p> })}
+                    }
                 })}
             </div>
         </fieldset>

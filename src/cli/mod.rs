@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use crate::engine::vocabulary::{Key, PAGE_KEYS};
 use crate::engine::{self, report, Catalog, Error};
 
 /// What went wrong while running a command: a message for stderr.
@@ -90,7 +91,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
             // A link from the browser may name its catalog by URL; the CLI never fetches.
             let page_keys = engine::share_url::pairs(query)?;
             if let (Some((_, url)), None) = (
-                page_keys.iter().find(|(k, _)| k == "catalog"),
+                page_keys.iter().find(|(k, _)| k == Key::Catalog.name()),
                 &catalog_path,
             ) {
                 return Err(CliError::Usage(format!(
@@ -99,12 +100,9 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                 )));
             }
             let catalog = load(catalog_path.as_deref())?;
-            let parsed = engine::parse_query_lenient(query, &crate::form::PAGE_KEYS);
-            if let Some(e) = parsed.errors.into_iter().next() {
-                return Err(e.into());
-            }
-            let scenario = parsed.scenario;
-            let q = engine::quote(&catalog, &scenario)?;
+            let page_keys = PAGE_KEYS.map(Key::name);
+            let assessment = engine::assess(&catalog, &engine::read_query(query, &page_keys));
+            let q = engine::Quote::of(&assessment)?;
             let text = if json {
                 report::to_json(&q).to_string()
             } else {

@@ -883,7 +883,7 @@ fn parse_domain(o: &RawOption) -> Result<OptionSpec, String> {
             o.name
         ));
     }
-    if super::share_url::STEP_KEYS.contains(&o.name.as_str()) {
+    if super::vocabulary::is_reserved(&o.name) {
         return Err(format!("name `{}` is reserved for the scenario", o.name));
     }
     let domain = match (&o.values, &o.min, &o.max) {

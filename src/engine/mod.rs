@@ -2,12 +2,16 @@
 //!
 //! - [`catalog`]: models and their billing rules, loaded from JSON (gencost format or a fal
 //!   pricing-API response);
-//! - [`scenario`]: a user action as steps;
-//! - [`quote`]: exact costs with their arithmetic;
-//! - [`share_url`]: scenario <-> query string.
+//! - [`vocabulary`]: the share-URL key names, page keys, step prefixes and limits;
+//! - [`share_url`]: query string <-> [`Draft`] and [`Scenario`];
+//! - [`assess`]: the one entry point: a scenario as written, every step quoted that can be, every
+//!   problem named; [`quote`] is it with the first problem as the error;
+//! - [`report`]: a quote as JSON and as text with its arithmetic.
 
+pub mod assess;
 pub mod catalog;
 mod describe;
+pub mod draft;
 mod error;
 mod fal_import;
 pub mod json;
@@ -18,9 +22,12 @@ pub mod scenario;
 pub mod share_url;
 pub mod text;
 pub mod url;
+pub mod vocabulary;
 
+pub use assess::{assess, Assessment, StepOutcome, StepState};
 pub use catalog::{Catalog, Kind, Model};
+pub use draft::Draft;
 pub use error::Error;
 pub use quote::{quote, LineItem, Priced, Quote, StepQuote};
 pub use scenario::{Fallback, Scenario, Step};
-pub use share_url::{parse_query, parse_query_lenient, to_query, ParsedQuery};
+pub use share_url::{parse_query, parse_query_lenient, read_query, to_query, ParsedQuery};

@@ -11,9 +11,11 @@
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+use super::assess::{assess, Assessment, Attempts, StepOutcome, StepState};
 use super::catalog::{Billing, Catalog, LineRule, Model, Price, Quantity, Table};
-use super::money::{div, Calc};
-use super::scenario::{step_prefix, Scenario, Step};
+use super::draft::Draft;
+use super::money::Calc;
+use super::scenario::Scenario;
 use super::Error;
 
 /// One line of a bill, like a provider's dry-run estimate.
@@ -128,6 +130,37 @@ pub struct Quote {
     pub exact: bool,
 }
 
+impl StepQuote {
+    /// The step as an assessment's outcome (what [`crate::engine::report::explain`] reads).
+    pub fn outcome(&self) -> StepOutcome {
+        let costs = self.costs.as_ref().ok();
+        StepOutcome {
+            model: self.model.clone(),
+            state: match &self.costs {
+                Ok(_) => StepState::Priced,
+                Err(reason) => StepState::PriceUnknown(reason.clone()),
+            },
+            problems: Vec::new(),
+            primary: Some(self.primary.clone()),
+            fallback: self.fallback.clone(),
+            cost_per_generation: Some(match &self.costs {
+                Ok(c) => Ok(c.cost_per_generation),
+                Err(reason) => Err(reason.clone()),
+            }),
+            attempts: Some(Attempts {
+                rejection_rate: self.rejection_rate,
+                max_attempts: self.max_attempts,
+                expected: self.expected_attempts,
+                p_no_output: self.p_no_output,
+            }),
+            n: Some(self.n),
+            cost_per_accepted_output: costs.map(|c| c.cost_per_accepted_output),
+            expected_cost_per_action: costs.map(|c| c.expected_cost_per_action),
+            exact: self.exact,
+        }
+    }
+}
+
 impl Quote {
     /// Why the total is unknown: the first step whose price is unknown.
     pub fn unknown_reason(&self) -> Option<String> {
@@ -140,7 +173,8 @@ impl Quote {
     }
 }
 
-/// Quotes a scenario against a catalog.
+/// Quotes a scenario against a catalog: [`crate::engine::assess`], with its first problem as
+/// the error.
 ///
 /// # Errors
 /// The first problem: an unknown model, an option the model does not take, a value it does not
@@ -160,44 +194,60 @@ impl Quote {
 /// # Ok::<(), gencost::engine::Error>(())
 /// ```
 pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {
-    scenario.check_numbers()?;
-    let mut steps = Vec::with_capacity(scenario.steps.len());
-    for (i, step) in scenario.steps.iter().enumerate() {
-        steps.push(quote_step(catalog, step, &step_prefix(i))?);
-    }
-    let mut calc = Calc::default();
-    let mut total = Some(Decimal::ZERO);
-    for s in &steps {
-        calc.absorb(if s.exact { Calc::default() } else { rounded() });
-        total = match (total, &s.costs) {
-            (Some(t), Ok(c)) => Some(calc.add(t, c.expected_cost_per_action, "cost per action")?),
-            _ => None,
-        };
-    }
-    let actions_per_dollar = match total {
-        Some(t) if t > Decimal::ZERO => Some(div(Decimal::ONE, t, "actions per dollar")?),
-        _ => None,
-    };
-    let monthly = match (total, scenario.actions_per_month) {
-        (Some(t), Some(a)) => Some(calc.mul(t, a, "monthly spend")?),
-        _ => None,
-    };
-    Ok(Quote {
-        currency: catalog.currency().to_string(),
-        steps,
-        cost_per_action: total,
-        actions_per_dollar,
-        actions_per_month: scenario.actions_per_month,
-        monthly,
-        exact: calc.is_exact(),
-    })
+    let a = assess(catalog, &Draft::from_scenario(scenario));
+    Quote::of(&a)
 }
 
-/// A calculation that has rounded.
-fn rounded() -> Calc {
-    let mut c = Calc::default();
-    c.mark_rounded();
-    c
+impl Quote {
+    /// The quote of an assessment without problems.
+    ///
+    /// # Errors
+    /// The assessment's first problem.
+    pub fn of(a: &Assessment) -> Result<Quote, Error> {
+        if let Some(e) = a.first_problem() {
+            return Err(e.clone());
+        }
+        let mut steps = Vec::with_capacity(a.steps.len());
+        for s in &a.steps {
+            let (Some(primary), Some(at), Some(n), Some(cost)) =
+                (&s.primary, s.attempts, s.n, &s.cost_per_generation)
+            else {
+                // Without problems, every part of a step is known; anything else is a bug.
+                return Err(Error::Missing(format!("the figures of {}", s.model)));
+            };
+            let costs = match (cost, s.cost_per_accepted_output, s.expected_cost_per_action) {
+                (Ok(c), Some(acc), Some(action)) => Ok(StepCosts {
+                    cost_per_generation: *c,
+                    cost_per_accepted_output: acc,
+                    expected_cost_per_action: action,
+                }),
+                (Err(reason), _, _) => Err(reason.clone()),
+                _ => return Err(Error::Missing(format!("the costs of {}", s.model))),
+            };
+            steps.push(StepQuote {
+                model: s.model.clone(),
+                primary: primary.clone(),
+                fallback: s.fallback.clone(),
+                n,
+                rejection_rate: at.rejection_rate,
+                max_attempts: at.max_attempts,
+                expected_attempts: at.expected,
+                p_no_output: at.p_no_output,
+                costs,
+                exact: s.exact,
+            });
+        }
+        let t = &a.totals;
+        Ok(Quote {
+            currency: a.currency.clone(),
+            steps,
+            cost_per_action: t.cost_per_action.as_ref().ok().copied(),
+            actions_per_dollar: t.actions_per_dollar,
+            actions_per_month: a.actions_per_month,
+            monthly: t.monthly.clone().ok().flatten(),
+            exact: t.exact,
+        })
+    }
 }
 
 /// Each part's share of their sum, as percentages (0 to 100) that a bar can draw: exact where the
@@ -224,107 +274,6 @@ pub fn shares_percent(parts: &[Decimal]) -> Result<Vec<Decimal>, Error> {
         .collect()
 }
 
-/// Quotes one step; `prefix` is its share-URL prefix (`""`, `s2.`) for error messages.
-///
-/// # Errors
-/// As [`quote`].
-pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQuote, Error> {
-    step.check_numbers(prefix)?;
-    let primary_model = catalog
-        .model(&step.model)
-        .map_err(|e| keyed(e, prefix, "model"))?;
-    let fallback_model = match &step.fallback {
-        Some(f) => Some((
-            catalog
-                .model(&f.model)
-                .map_err(|e| keyed(e, prefix, "fallback"))?,
-            f.percent,
-        )),
-        None => None,
-    };
-    // Every option given must belong to the primary or the fallback model.
-    for key in step.options.keys() {
-        let known = primary_model.option(key).is_some()
-            || fallback_model.is_some_and(|(m, _)| m.option(key).is_some());
-        if !known {
-            let mut allowed = primary_model.option_names();
-            if let Some((m, _)) = fallback_model {
-                allowed = format!("{allowed} (fallback: {})", m.option_names());
-            }
-            return Err(Error::UnknownKey {
-                key: format!("{prefix}{key}"),
-                model: Some(step.model.clone()),
-                allowed,
-            });
-        }
-    }
-    let primary = price_generation(primary_model, &step.options, prefix)?;
-    let fallback = match fallback_model {
-        Some((m, percent)) => Some((
-            div(percent, Decimal::ONE_HUNDRED, "failover")?,
-            price_generation(m, &step.options, prefix)?,
-        )),
-        None => None,
-    };
-    let mut calc = Calc::default();
-    for priced in std::iter::once(&primary).chain(fallback.as_ref().map(|(_, p)| p)) {
-        if let Priced::Known(g) = priced {
-            if !g.exact {
-                calc.mark_rounded();
-            }
-        }
-    }
-
-    // checked: 0 <= retry < 100, so 1 - r > 0
-    let r = calc.div(step.retry_percent, Decimal::ONE_HUNDRED, "rejection rate")?;
-    let accept = calc.sub(Decimal::ONE, r, "acceptance rate")?;
-    let (expected_attempts, p_no_output) = match step.max_attempts {
-        Some(k) => capped_attempts(r, accept, k, &mut calc)?,
-        None => (
-            calc.div(Decimal::ONE, accept, "expected attempts")?,
-            Decimal::ZERO,
-        ),
-    };
-
-    let blended = match (&primary, &fallback) {
-        (Priced::Unknown { reason, .. }, _) => Err(reason.clone()),
-        (Priced::Known(p), None) => Ok(p.cost),
-        (Priced::Known(p), Some((f, fb))) => match fb {
-            Priced::Unknown { model, reason } => Err(format!("fallback {model}: {reason}")),
-            Priced::Known(g) => {
-                let keep = calc.sub(Decimal::ONE, *f, "failover")?;
-                let a = calc.mul(keep, p.cost, "failover blend")?;
-                let b = calc.mul(*f, g.cost, "failover blend")?;
-                Ok(calc.add(a, b, "failover blend")?)
-            }
-        },
-    };
-    let costs = match blended {
-        Ok(c) => {
-            let per_output = calc.div(c, accept, "cost per accepted output")?;
-            let n_c = calc.mul(Decimal::from(step.n), c, "cost per action")?;
-            Ok(StepCosts {
-                cost_per_generation: c,
-                cost_per_accepted_output: per_output,
-                expected_cost_per_action: calc.mul(n_c, expected_attempts, "cost per action")?,
-            })
-        }
-        Err(reason) => Err(reason),
-    };
-    Ok(StepQuote {
-        model: step.model.clone(),
-        primary,
-        fallback,
-        n: step.n,
-        rejection_rate: r,
-        max_attempts: step.max_attempts,
-        expected_attempts,
-        p_no_output,
-        costs,
-        exact: calc.is_exact(),
-    })
-}
-
 /// Expected attempts per output with at most `k` attempts, (1 - r^k) / (1 - r), and the chance
 /// that all `k` are rejected, r^k; `q` = 1 - r.
 ///
@@ -333,7 +282,7 @@ pub fn quote_step(catalog: &Catalog, step: &Step, prefix: &str) -> Result<StepQu
 /// very digits that 1 - r^k is made of. When k x q is small the series
 /// (1 - r^k) / q = k - C(k,2) q + C(k,3) q^2 - ... is used instead: its terms shrink fast and
 /// each keeps 28 significant digits.
-fn capped_attempts(
+pub(crate) fn capped_attempts(
     r: Decimal,
     q: Decimal,
     k: u32,
@@ -365,65 +314,6 @@ fn capped_attempts(
     let taken = calc.mul(q, sum, what)?;
     let p_none = calc.sub(Decimal::ONE, taken, what)?;
     Ok((sum, p_none.max(Decimal::ZERO)))
-}
-
-/// Every problem with a step's model, fallback and options (not only the first, as
-/// [`quote_step`] reports): lets a form mark each field at once.
-pub fn check_step_options(catalog: &Catalog, step: &Step, prefix: &str) -> Vec<Error> {
-    let mut out = Vec::new();
-    let primary = catalog
-        .model(&step.model)
-        .map_err(|e| out.push(keyed(e, prefix, "model")))
-        .ok();
-    let fallback = step.fallback.as_ref().and_then(|f| {
-        catalog
-            .model(&f.model)
-            .map_err(|e| out.push(keyed(e, prefix, "fallback")))
-            .ok()
-    });
-    let models: Vec<&Model> = primary.into_iter().chain(fallback).collect();
-    if models.is_empty() {
-        return out;
-    }
-    for (key, value) in &step.options {
-        let specs: Vec<(&Model, &super::catalog::OptionSpec)> = models
-            .iter()
-            .filter_map(|m| m.option(key).map(|o| (*m, o)))
-            .collect();
-        if specs.is_empty() {
-            if let Some(p) = primary {
-                let allowed = match fallback {
-                    Some(f) => format!("{} (fallback: {})", p.option_names(), f.option_names()),
-                    None => p.option_names(),
-                };
-                out.push(Error::UnknownKey {
-                    key: format!("{prefix}{key}"),
-                    model: Some(p.id.clone()),
-                    allowed,
-                });
-            }
-            continue;
-        }
-        for (m, spec) in specs {
-            if let Err(e) = spec.check(value, &format!("{prefix}{key}"), &m.id) {
-                out.push(e);
-                break;
-            }
-        }
-    }
-    out
-}
-
-fn keyed(e: Error, prefix: &str, key: &str) -> Error {
-    match e {
-        Error::UnknownModel(id) => Error::InvalidValue {
-            key: format!("{prefix}{key}"),
-            value: id,
-            model: None,
-            allowed: "a model id from the catalog".to_string(),
-        },
-        other => other,
-    }
 }
 
 /// The options a model will use: the given ones it takes, checked and canonical, then its

@@ -8,6 +8,7 @@ use super::money::{
     exact,
 };
 use super::text::printable;
+use super::assess::StepOutcome;
 use super::quote::{Generation, LineItem, Priced, Quote, StepQuote};
 
 fn s(d: Decimal) -> Value {
@@ -103,22 +104,45 @@ pub fn to_json(q: &Quote) -> Value {
     Value::Object(m)
 }
 
-/// How [`arithmetic`] writes its operators.
+/// How [`arithmetic`] and [`explain`] write their operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Symbols {
-    /// `0.75 -> 1 x $0.025 = $0.025`, for terminals.
+    /// `0.75 -> 1 x $0.025 = $0.025`, `1 / (1 - 0.2)`, `~1.005`: for terminals.
     Ascii,
-    /// `0.75 → 1 × $0.025 = $0.025`, for the page.
+    /// `0.75 → 1 × $0.025 = $0.025`, `1 / (1 − 0.2)`, `≈1.005`: for the page.
     Typographic,
+}
+
+struct Signs {
+    arrow: &'static str,
+    times: &'static str,
+    minus: &'static str,
+    approx: &'static str,
+}
+
+impl Symbols {
+    fn signs(self) -> Signs {
+        match self {
+            Symbols::Ascii => Signs {
+                arrow: "->",
+                times: "x",
+                minus: "-",
+                approx: "~",
+            },
+            Symbols::Typographic => Signs {
+                arrow: "→",
+                times: "×",
+                minus: "−",
+                approx: "≈",
+            },
+        }
+    }
 }
 
 /// A line item's arithmetic: quantity (and billable quantity after rounding), unit price, the
 /// number of units the price is for, and the amount, every figure exact.
 pub fn arithmetic(l: &LineItem, symbols: Symbols) -> String {
-    let (arrow, times) = match symbols {
-        Symbols::Ascii => ("->", "x"),
-        Symbols::Typographic => ("→", "×"),
-    };
+    let Signs { arrow, times, .. } = symbols.signs();
     let qty = if l.quantity == l.billable_quantity {
         exact(l.quantity)
     } else {
@@ -142,6 +166,77 @@ pub fn arithmetic(l: &LineItem, symbols: Symbols) -> String {
 
 fn pct(fraction: Decimal) -> String {
     display_percent(fraction)
+}
+
+/// How a step's figures follow from its bill, one line each (`label: formula`): the retry
+/// maths, the failover blend, the cost per accepted output and per action. As far as the step's
+/// right fields allow: a step with a wrong `n` still explains its attempts. The CLI prints these
+/// lines with [`Symbols::Ascii`], the page with [`Symbols::Typographic`].
+pub fn explain(s: &StepOutcome, symbols: Symbols) -> Vec<String> {
+    let Signs {
+        times,
+        minus,
+        approx,
+        ..
+    } = symbols.signs();
+    let mut out = Vec::new();
+    if let Some(a) = &s.attempts {
+        let r = exact(a.rejection_rate);
+        let formula = match a.max_attempts {
+            Some(k) => format!(
+                "(1 {minus} {r}^{k}) / (1 {minus} {r}) {}; chance of no accepted output r^{k} {}",
+                equals_number(a.expected, 6, s.exact, approx),
+                equals_percent(a.p_no_output),
+            ),
+            None => format!(
+                "1 / (1 {minus} {r}) {}",
+                equals_number(a.expected, 6, s.exact, approx)
+            ),
+        };
+        out.push(format!(
+            "rejection rate {}: expected attempts per output {formula}",
+            pct(a.rejection_rate)
+        ));
+    }
+    match &s.cost_per_generation {
+        Some(Ok(c)) => {
+            match (&s.primary, &s.fallback) {
+                (Some(p), Some((share, fb))) => {
+                    if let (Some(pc), Some(fc)) = (p.cost(), fb.cost()) {
+                        out.push(format!(
+                            "cost per generation: (1 {minus} {sh}) {times} ${} + {sh} {times} ${} = {}",
+                            exact(pc),
+                            exact(fc),
+                            display_usd(*c),
+                            sh = exact(*share)
+                        ));
+                    }
+                }
+                _ => out.push(format!("cost per generation: {}", display_usd(*c))),
+            }
+            if let (Some(a), Some(acc)) = (&s.attempts, s.cost_per_accepted_output) {
+                out.push(format!(
+                    "cost per accepted output: ${} / (1 {minus} {}) = {}",
+                    exact(*c),
+                    exact(a.rejection_rate),
+                    display_usd(acc)
+                ));
+            }
+            if let (Some(a), Some(n), Some(action)) =
+                (&s.attempts, s.n, s.expected_cost_per_action)
+            {
+                out.push(format!(
+                    "expected cost per action: {n} {times} ${} {times} {} = {}",
+                    exact(*c),
+                    approx_number(a.expected, 6, s.exact, approx),
+                    display_usd(action)
+                ));
+            }
+        }
+        Some(Err(reason)) => out.push(format!("cost: price unknown ({})", printable(reason))),
+        None => {}
+    }
+    out
 }
 
 fn generation_text(g: &Generation, indent: &str, out: &mut String) {
@@ -196,59 +291,8 @@ pub fn to_text(q: &Quote) -> String {
                 }
             }
         }
-        let r = st.rejection_rate;
-        let attempts = match st.max_attempts {
-            Some(k) => format!(
-                "(1 - {r}^{k}) / (1 - {r}) {}; chance of no accepted output r^{k} {}",
-                equals_number(st.expected_attempts, 6, st.exact, "~"),
-                equals_percent(st.p_no_output),
-                r = exact(r),
-            ),
-            None => format!(
-                "1 / (1 - {}) {}",
-                exact(r),
-                equals_number(st.expected_attempts, 6, st.exact, "~")
-            ),
-        };
-        out.push_str(&format!(
-            "  rejection rate {}: expected attempts per output {attempts}\n",
-            pct(r)
-        ));
-        match &st.costs {
-            Ok(c) => {
-                if let Some((share, fb)) = &st.fallback {
-                    if let (Some(p), Some(f)) = (st.primary.cost(), fb.cost()) {
-                        out.push_str(&format!(
-                            "  cost per generation: (1 - {s}) x ${} + {s} x ${} = {}\n",
-                            exact(p),
-                            exact(f),
-                            display_usd(c.cost_per_generation),
-                            s = exact(*share)
-                        ));
-                    }
-                } else {
-                    out.push_str(&format!(
-                        "  cost per generation: {}\n",
-                        display_usd(c.cost_per_generation)
-                    ));
-                }
-                out.push_str(&format!(
-                    "  cost per accepted output: ${} / (1 - {}) = {}\n",
-                    exact(c.cost_per_generation),
-                    exact(r),
-                    display_usd(c.cost_per_accepted_output)
-                ));
-                out.push_str(&format!(
-                    "  expected cost per action: {} x ${} x {} = {}\n",
-                    st.n,
-                    exact(c.cost_per_generation),
-                    approx_number(st.expected_attempts, 6, st.exact, "~"),
-                    display_usd(c.expected_cost_per_action)
-                ));
-            }
-            Err(reason) => {
-                out.push_str(&format!("  cost: price unknown ({})\n", printable(reason)))
-            }
+        for line in explain(&st.outcome(), Symbols::Ascii) {
+            out.push_str(&format!("  {line}\n"));
         }
     }
     match q.cost_per_action {

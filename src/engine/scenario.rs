@@ -3,17 +3,9 @@
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-use super::money::parse_decimal;
 use super::Error;
 
-/// Most steps a scenario may have.
-pub const MAX_STEPS: usize = 20;
-/// Most accepted outputs one step may need per action.
-pub const MAX_N: u32 = 100_000;
-/// Most attempts per output a cap may allow.
-pub const MAX_ATTEMPTS: u32 = 1_000;
-/// Most user actions a month.
-pub const MAX_ACTIONS: u32 = 1_000_000_000;
+pub use super::vocabulary::{step_prefix, MAX_ACTIONS, MAX_ATTEMPTS, MAX_N, MAX_STEPS};
 
 /// One user action ("make my avatar"): steps whose costs add up, and optionally how many
 /// actions happen a month.
@@ -70,29 +62,6 @@ impl Step {
     pub fn with(mut self, option: &str, value: &str) -> Step {
         self.options.insert(option.to_string(), value.to_string());
         self
-    }
-
-    /// Checks the numbers of the step (not its model or options, which need the catalog).
-    /// `prefix` is the share-URL prefix of the step (`""` or `s2.`), so errors name the key.
-    ///
-    /// # Errors
-    /// [`Error::InvalidValue`], [`Error::NoOutputAccepted`] or [`Error::Missing`].
-    pub fn check_numbers(&self, prefix: &str) -> Result<(), Error> {
-        if self.model.trim().is_empty() {
-            return Err(Error::Missing(format!("{prefix}model")));
-        }
-        check_n(self.n, &format!("{prefix}n"))?;
-        check_retry(self.retry_percent, &format!("{prefix}retry"))?;
-        if let Some(k) = self.max_attempts {
-            check_max(k, &format!("{prefix}max"))?;
-        }
-        if let Some(f) = &self.fallback {
-            if f.model.trim().is_empty() {
-                return Err(Error::Missing(format!("{prefix}fallback")));
-            }
-            check_failover(f.percent, &format!("{prefix}failover"))?;
-        }
-        Ok(())
     }
 }
 
@@ -157,20 +126,6 @@ pub(crate) fn check_actions(a: Decimal, key: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Parses a whole number as typed (`4`, ` 4 `); `None` for anything else.
-pub(crate) fn parse_whole(text: &str) -> Option<u32> {
-    let t = text.trim();
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    t.parse().ok()
-}
-
-/// Parses a percentage or count as typed; `None` when it is not a plain decimal.
-pub(crate) fn parse_number(text: &str) -> Option<Decimal> {
-    parse_decimal(text)
-}
-
 impl Scenario {
     /// A scenario of one step.
     pub fn single(step: Step) -> Scenario {
@@ -178,38 +133,5 @@ impl Scenario {
             steps: vec![step],
             actions_per_month: None,
         }
-    }
-
-    /// Checks the numbers of every step and the monthly actions.
-    ///
-    /// # Errors
-    /// The first problem, naming its share-URL key.
-    pub fn check_numbers(&self) -> Result<(), Error> {
-        if self.steps.is_empty() {
-            return Err(Error::Missing("model".to_string()));
-        }
-        if self.steps.len() > MAX_STEPS {
-            return Err(invalid(
-                "steps",
-                self.steps.len(),
-                &format!("at most {MAX_STEPS} steps"),
-            ));
-        }
-        for (i, s) in self.steps.iter().enumerate() {
-            s.check_numbers(&step_prefix(i))?;
-        }
-        if let Some(a) = self.actions_per_month {
-            check_actions(a, "actions")?;
-        }
-        Ok(())
-    }
-}
-
-/// The share-URL prefix of the step at `index` (0-based): `""`, `s2.`, `s3.`...
-pub fn step_prefix(index: usize) -> String {
-    if index == 0 {
-        String::new()
-    } else {
-        format!("s{}.", index + 1)
     }
 }

@@ -7,21 +7,14 @@
 //! value is an error naming the key. Options are checked against the model by the quote
 //! ([`crate::engine::quote`]), which knows the catalog.
 
-use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-use super::scenario::{
-    check_actions, check_failover, check_max, check_n, check_retry, parse_number, parse_whole,
-    step_prefix, Fallback, Scenario, Step, MAX_STEPS,
+use super::draft::{read_actions, read_step, Draft};
+use super::scenario::Scenario;
+use super::vocabulary::{
+    keys_rule, prefix_rule, split_step_key, step_prefix, Key, FIRST_OPTIONS, MAX_STEPS,
 };
 use super::Error;
-
-/// The keys of a step that are not model options.
-pub const STEP_KEYS: [&str; 6] = ["model", "n", "retry", "max", "fallback", "failover"];
-/// The keys of the whole scenario.
-pub const SCENARIO_KEYS: [&str; 1] = ["actions"];
-/// Option keys written first, in this order, so links read naturally (`model=..&w=..&h=..`).
-pub const FIRST_OPTIONS: [&str; 3] = ["w", "h", "sec"];
 
 /// What a query string says, with every problem found; the scenario holds everything that
 /// could be read, so a form can show the rest and keep what the user typed.
@@ -124,227 +117,131 @@ pub fn pairs_as_written(text: &str) -> Vec<(String, String, Decoded)> {
         .collect()
 }
 
-/// Parses a query, collecting every problem. Keys in `ignore` (the page's own, such as
-/// `catalog` or `embed`) are skipped.
-pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
-    let mut out = ParsedQuery::default();
-    // Decode pair by pair: a broken escape is reported for its own key and the rest still read.
-    let mut list = Vec::new();
-    for (k, v, decoded) in pairs_as_written(text) {
+/// Reads a share URL or query string into a [`Draft`]: every field as written, and a problem
+/// for each pair that cannot be a field (a key given twice, a step prefix that cannot be, a broken
+/// escape, a key that is not a name). Keys in `ignore` (the page's own, such as `catalog` or
+/// `embed`) are skipped.
+///
+/// # Examples
+/// ```
+/// use gencost::engine::share_url::read_query;
+/// let d = read_query("model=fal-ai/veo3&sec=8&retry=20&retry=50&s2.model=fal-ai/flux/dev", &[]);
+/// assert_eq!(d.steps[0]["retry"], "20");
+/// assert_eq!(d.problems[0].to_string(), "`retry` is given twice");
+/// assert_eq!(d.steps[1]["model"], "fal-ai/flux/dev");
+/// ```
+pub fn read_query(text: &str, ignore: &[&str]) -> Draft {
+    let mut d = Draft::default();
+    for (key, value, decoded) in pairs_as_written(text) {
         match decoded {
-            Decoded::Both => list.push((k, v)),
+            Decoded::Both => {}
             Decoded::KeyOnly => {
-                out.errors.push(bad_encoding(&k, &v));
-                out.raw.insert(k, v);
+                d.problems.push(bad_encoding(&key, &value));
+                // Kept as written, so a form shows it.
+                if let Some((i, name)) = split_step_key(&key) {
+                    step_fields(&mut d, i).insert(name.to_string(), value);
+                }
+                continue;
             }
-            Decoded::Neither => out.errors.push(bad_encoding(&k, &k)),
+            Decoded::Neither => {
+                d.problems.push(bad_encoding(&key, &key));
+                continue;
+            }
         }
-    }
-    // step index (0-based) -> its pairs
-    let mut steps: Vec<Vec<(String, String, String)>> = Vec::new();
-    for (key, value) in list {
         if ignore.contains(&key.as_str()) {
             continue;
         }
-        if out.raw.contains_key(&key) {
-            out.errors.push(Error::Duplicate(key));
-            continue;
-        }
-        out.raw.insert(key.clone(), value.clone());
-        if key == "actions" {
-            match parse_number(&value) {
-                Some(a) => match check_actions(a, "actions") {
-                    Ok(()) => out.scenario.actions_per_month = Some(a),
-                    Err(e) => out.errors.push(Error::InvalidValue {
-                        key: "actions".into(),
-                        value,
-                        model: None,
-                        allowed: allowed_of(&e),
-                    }),
-                },
-                None => out.errors.push(invalid(
-                    "actions",
-                    &value,
-                    "a number of actions per month, such as 10000",
-                )),
+        if key == Key::Actions.name() {
+            if d.actions.is_some() {
+                d.problems.push(Error::Duplicate(key));
+            } else {
+                d.actions = Some(value);
             }
             continue;
         }
-        let (index, name) = match split_step(&key) {
-            Ok(x) => x,
-            Err(e) => {
-                out.errors.push(e);
-                continue;
-            }
-        };
-        if index >= MAX_STEPS {
-            out.errors.push(invalid(
-                &key,
-                &value,
-                &format!("steps s2. to s{MAX_STEPS}."),
-            ));
-            continue;
-        }
-        if !is_key_name(&name) || SCENARIO_KEYS.contains(&name.as_str()) {
-            out.errors.push(Error::UnknownKey {
+        let Some((index, name)) = split_step_key(&key) else {
+            d.problems.push(Error::UnknownKey {
                 key: key.clone(),
                 model: None,
-                allowed:
-                    "model, w, h, sec, n, retry, max, fallback, failover, actions, s2. to s20. \
-                          prefixes, or an option of the model"
-                        .to_string(),
+                allowed: prefix_rule(),
+            });
+            continue;
+        };
+        if !is_key_name(name) || name == Key::Actions.name() {
+            d.problems.push(Error::UnknownKey {
+                key: key.clone(),
+                model: None,
+                allowed: keys_rule(),
             });
             continue;
         }
-        if steps.len() <= index {
-            steps.resize_with(index + 1, Vec::new);
+        let fields = step_fields(&mut d, index);
+        if fields.contains_key(name) {
+            d.problems.push(Error::Duplicate(key));
+            continue;
         }
-        steps[index].push((key, name, value));
+        fields.insert(name.to_string(), value);
     }
-    // Steps must be numbered without gaps.
-    if steps.is_empty() {
-        steps.push(Vec::new());
+    if d.steps.is_empty() {
+        d.steps.push(BTreeMap::new());
     }
-    for (i, pairs) in steps.into_iter().enumerate() {
-        let prefix = step_prefix(i);
-        let mut step = Step::new("");
-        let mut fallback_model: Option<String> = None;
-        let mut failover: Option<Decimal> = None;
-        let mut failover_given = false;
-        for (key, name, value) in pairs {
-            match name.as_str() {
-                "model" => step.model = value.trim().to_string(),
-                "n" => match parse_whole(&value) {
-                    Some(n) if check_n(n, &key).is_ok() => step.n = n,
-                    _ => out.errors.push(invalid(
-                        &key,
-                        &value,
-                        &format!("a whole number from 1 to {}", super::scenario::MAX_N),
-                    )),
-                },
-                "retry" => match parse_number(&value) {
-                    Some(r) => match check_retry(r, &key) {
-                        Ok(()) => step.retry_percent = r,
-                        Err(Error::NoOutputAccepted(k)) => {
-                            out.errors.push(Error::NoOutputAccepted(k))
-                        }
-                        Err(_) => out.errors.push(invalid(
-                            &key,
-                            &value,
-                            "a percentage from 0 to below 100",
-                        )),
-                    },
-                    None => out.errors.push(invalid(
-                        &key,
-                        &value,
-                        "a percentage from 0 to below 100, such as 20 or 12.5",
-                    )),
-                },
-                "max" => match parse_whole(&value) {
-                    Some(k) if check_max(k, &key).is_ok() => step.max_attempts = Some(k),
-                    _ => out.errors.push(invalid(
-                        &key,
-                        &value,
-                        &format!(
-                            "a whole number of attempts from 1 to {}",
-                            super::scenario::MAX_ATTEMPTS
-                        ),
-                    )),
-                },
-                "fallback" => {
-                    if value.trim().is_empty() {
-                        out.errors.push(invalid(&key, &value, "a model id"));
-                    } else {
-                        fallback_model = Some(value.trim().to_string());
-                    }
-                }
-                "failover" => {
-                    failover_given = true;
-                    match parse_number(&value) {
-                        Some(f) if check_failover(f, &key).is_ok() => failover = Some(f),
-                        _ => out
-                            .errors
-                            .push(invalid(&key, &value, "a percentage from 0 to 100")),
-                    }
-                }
-                _ => {
-                    if value.trim().is_empty() {
-                        out.errors.push(invalid(&key, &value, "a value"));
-                    }
-                    // Kept even when empty, so nothing the user wrote is lost; the quote checks it.
-                    step.options.insert(name, value);
-                }
-            }
+    d
+}
+
+/// The fields of step `index`, with the steps before it (empty until named).
+fn step_fields(d: &mut Draft, index: usize) -> &mut BTreeMap<String, String> {
+    let index = index.min(MAX_STEPS.saturating_sub(1));
+    if d.steps.len() <= index {
+        d.steps.resize_with(index.saturating_add(1), BTreeMap::new);
+    }
+    &mut d.steps[index]
+}
+
+/// Parses a query, collecting every problem found without a catalog (the catalog's are
+/// [`crate::engine::assess`]'s). The scenario holds what could be read, defaults where a field
+/// is wrong; `raw` every field as written by its prefixed key.
+pub fn parse_query_lenient(text: &str, ignore: &[&str]) -> ParsedQuery {
+    let draft = read_query(text, ignore);
+    let mut out = ParsedQuery {
+        errors: draft.problems.clone(),
+        ..ParsedQuery::default()
+    };
+    for (i, fields) in draft.steps.iter().enumerate() {
+        let input = read_step(fields, i, &mut out.errors);
+        out.scenario.steps.push(input.to_step_or_defaults());
+        let p = step_prefix(i);
+        for (k, v) in fields {
+            out.raw.insert(format!("{p}{k}"), v.clone());
         }
-        match (fallback_model, failover) {
-            (Some(model), Some(percent)) => step.fallback = Some(Fallback { model, percent }),
-            (Some(_), None) if !failover_given => {
-                out.errors.push(Error::Missing(format!("{prefix}failover")))
-            }
-            (None, Some(_)) => out.errors.push(Error::Missing(format!("{prefix}fallback"))),
-            _ => {}
-        }
-        if step.model.is_empty()
-            && !out
-                .errors
-                .iter()
-                .any(|e| matches!(e, Error::Missing(k) if *k == format!("{prefix}model")))
-        {
-            out.errors.push(Error::Missing(format!("{prefix}model")));
-        }
-        out.scenario.steps.push(step);
+    }
+    if let Some(a) = &draft.actions {
+        out.raw.insert(Key::Actions.name().to_string(), a.clone());
+    }
+    match read_actions(draft.actions.as_deref()) {
+        Ok(a) => out.scenario.actions_per_month = a,
+        Err(e) => out.errors.push(e),
     }
     out
 }
 
-fn allowed_of(e: &Error) -> String {
-    match e {
-        Error::InvalidValue { allowed, .. } => allowed.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn invalid(key: &str, value: &str, allowed: &str) -> Error {
-    Error::InvalidValue {
-        key: key.to_string(),
-        value: value.to_string(),
-        model: None,
-        allowed: allowed.to_string(),
-    }
-}
-
 fn is_key_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// The step a share-URL key belongs to and its name without prefix: `s3.sec` -> (2, `sec`),
-/// `sec` -> (0, `sec`); `None` for a step prefix out of range (`s1.`, `s0.`, `s99.`, `s02.`).
-pub fn split_step_key(key: &str) -> Option<(usize, &str)> {
-    if let Some((num, name)) = key.strip_prefix('s').and_then(|rest| rest.split_once('.')) {
-        if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
-            return match num.parse::<usize>() {
-                Ok(n) if (2..=MAX_STEPS).contains(&n) && !num.starts_with('0') => {
-                    Some((n - 1, name))
-                }
-                _ => None,
-            };
-        }
-    }
-    Some((0, key))
-}
-
-fn split_step(key: &str) -> Result<(usize, String), Error> {
-    split_step_key(key)
-        .map(|(i, name)| (i, name.to_string()))
-        .ok_or_else(|| Error::UnknownKey {
+/// The problem a pair refused by a form stands for: a key with a step prefix that cannot be, or
+/// (any other key) a key given twice.
+pub fn refused_pair(key: &str) -> Error {
+    match split_step_key(key) {
+        None => Error::UnknownKey {
             key: key.to_string(),
             model: None,
-            allowed: format!("step prefixes s2. to s{MAX_STEPS}. (step 1 has no prefix)"),
-        })
+            allowed: prefix_rule(),
+        },
+        Some(_) => Error::Duplicate(key.to_string()),
+    }
 }
 
 /// Writes a scenario as a query string (without `?`): the inverse of [`parse_query`].
@@ -361,7 +258,7 @@ pub fn to_query(s: &Scenario) -> String {
     for (i, step) in s.steps.iter().enumerate() {
         let p = step_prefix(i);
         let mut put = |k: &str, v: &str| parts.push(format!("{p}{}={}", encode(k), encode(v)));
-        put("model", &step.model);
+        put(Key::Model.name(), &step.model);
         for k in FIRST_OPTIONS {
             if let Some(v) = step.options.get(k) {
                 put(k, v);

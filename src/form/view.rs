@@ -1,0 +1,415 @@
+//! What the page shows for a form: the engine's assessment, formatted. No money is computed
+//! here; every figure, total, share and line of arithmetic comes from the engine.
+
+use crate::engine::assess::{NoTotal, StepOutcome, StepState};
+use crate::engine::catalog::{Domain, Kind, Model};
+use crate::engine::money::{display_number, display_percent, display_usd};
+use crate::engine::report::{arithmetic, explain, Symbols};
+use crate::engine::vocabulary::{option_label, step_prefix, Key};
+use crate::engine::{assess, Catalog, Error, Priced};
+
+use super::{chart, Form, StepForm};
+
+/// A field's problem, by its share-URL key (`s2.sec`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The prefixed key, or `""` when the problem is not one field's.
+    pub key: String,
+    /// The message, as the engine words it.
+    pub message: String,
+}
+
+/// How an option is edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Control {
+    /// Pick one of these.
+    Select(Vec<String>),
+    /// Type a number; the hint says what is allowed.
+    Number {
+        /// `17 to 161`.
+        hint: String,
+    },
+}
+
+/// One option of the step's model, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionView {
+    /// Its share-URL key without prefix (`sec`).
+    pub name: String,
+    /// A label for people (`Duration`).
+    pub label: String,
+    /// Its unit (`s`).
+    pub unit: String,
+    /// How to edit it.
+    pub control: Control,
+    /// The value shown: as typed, or the model's default.
+    pub value: String,
+    /// The problem with it, if any.
+    pub error: Option<String>,
+}
+
+/// A line item with its arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineView {
+    /// `fal-ai/flux/dev: output megapixels`.
+    pub label: String,
+    /// `0.75 -> 1 x $0.025 = $0.025`.
+    pub arithmetic: String,
+}
+
+/// A step's figures, each shown as soon as the fields it depends on are right.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepFigures {
+    /// One billed attempt that yields one output.
+    pub cost_per_generation: Option<String>,
+    /// Cost per generation / (1 - r).
+    pub cost_per_accepted_output: Option<String>,
+    /// n x cost per generation x expected attempts.
+    pub cost_per_action: Option<String>,
+    /// `1.25`.
+    pub expected_attempts: Option<String>,
+    /// `12.5 %` when attempts are capped.
+    pub p_no_output: Option<String>,
+}
+
+/// Facts about a model for the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFacts {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its rule in one line.
+    pub summary: String,
+    /// Where the price comes from.
+    pub source: String,
+    /// When it was checked.
+    pub verified: String,
+    /// A caveat, if any.
+    pub note: Option<String>,
+}
+
+impl ModelFacts {
+    fn of(m: &Model) -> ModelFacts {
+        ModelFacts {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            summary: m.summary.clone(),
+            source: m.source.clone(),
+            verified: m.verified.clone(),
+            note: m.note.clone(),
+        }
+    }
+}
+
+/// What one step shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepView {
+    /// The step's stable id.
+    pub id: u64,
+    /// 0-based position.
+    pub index: usize,
+    /// Its share-URL prefix (`""`, `s2.`).
+    pub prefix: String,
+    /// The model, when the id is in the catalog.
+    pub model: Option<ModelFacts>,
+    /// The fallback model, when set and known.
+    pub fallback: Option<ModelFacts>,
+    /// The options of the model (and the fallback's extra ones).
+    pub options: Vec<OptionView>,
+    /// The figures its right fields allow.
+    pub figures: StepFigures,
+    /// Why a figure is missing: price unknown, or fields to fix.
+    pub no_figures: Option<String>,
+    /// The bill, line by line.
+    pub lines: Vec<LineView>,
+    /// How the retry, cap and failover maths go, line by line (the engine's explanation).
+    pub maths: Vec<String>,
+    /// Problems of this step's fields, by key.
+    pub errors: Vec<FieldError>,
+}
+
+impl StepView {
+    /// The message for field `key` (unprefixed), if any.
+    pub fn error_for(&self, key: &str) -> Option<String> {
+        let full = format!("{}{key}", self.prefix);
+        self.errors
+            .iter()
+            .find(|e| e.key == full)
+            .map(|e| e.message.clone())
+    }
+}
+
+/// One step's share of the cost per action, for the split bar (x and width in percent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitPart {
+    /// The step's number (1-based).
+    pub step: usize,
+    /// Its model's id.
+    pub model: String,
+    /// Its share for people (`99.2`).
+    pub percent: String,
+    /// Where its segment starts, 0-100.
+    pub x: String,
+    /// Its segment's width, 0-100.
+    pub width: String,
+}
+
+/// Everything the page shows for a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// One view per step.
+    pub steps: Vec<StepView>,
+    /// Summed over steps: one generation of each.
+    pub cost_per_generation: Option<String>,
+    /// Summed over steps: one accepted output of each.
+    pub cost_per_accepted_output: Option<String>,
+    /// The expected cost of one user action.
+    pub cost_per_action: Option<String>,
+    /// How many actions $1 buys.
+    pub actions_per_dollar: Option<String>,
+    /// Monthly spend, when actions per month is set and valid.
+    pub monthly: Option<String>,
+    /// Why the totals are missing.
+    pub no_total: Option<String>,
+    /// Every problem, for the error list.
+    pub errors: Vec<FieldError>,
+    /// The share of each step in the cost per action: (step number, model id, percent text).
+    pub split: Vec<SplitPart>,
+    /// The retry curve of the first step with a price.
+    pub chart: Option<chart::Chart>,
+}
+
+fn with_usd(d: rust_decimal::Decimal) -> String {
+    format!("{} USD", display_usd(d))
+}
+
+fn option_views(
+    step: &StepForm,
+    models: &[&Model],
+    errors: &[FieldError],
+    prefix: &str,
+) -> Vec<OptionView> {
+    let mut out: Vec<OptionView> = Vec::new();
+    for m in models {
+        for spec in &m.options {
+            if out.iter().any(|o| o.name == spec.name) {
+                continue;
+            }
+            let value = step
+                .values
+                .get(&spec.name)
+                .cloned()
+                .unwrap_or_else(|| spec.default.clone());
+            let control = match &spec.domain {
+                Domain::Values(v) => {
+                    // A value the model does not allow (from a URL) stays visible, next to its message.
+                    let mut v = v.clone();
+                    if spec.check(&value, "", "").is_err() {
+                        v.push(value.clone());
+                    }
+                    Control::Select(v)
+                }
+                Domain::Range { .. } => Control::Number {
+                    hint: spec.allowed(),
+                },
+            };
+            let key = format!("{prefix}{}", spec.name);
+            out.push(OptionView {
+                name: spec.name.clone(),
+                label: option_label(&spec.name),
+                unit: spec.unit.clone().unwrap_or_default(),
+                control,
+                value,
+                error: errors
+                    .iter()
+                    .find(|e| e.key == key)
+                    .map(|e| e.message.clone()),
+            });
+        }
+    }
+    out
+}
+
+fn line_views(priced: &Priced, prefix: &str, out: &mut Vec<LineView>) {
+    if let Priced::Known(g) = priced {
+        for l in &g.lines {
+            out.push(LineView {
+                label: format!("{prefix}{}", l.label),
+                arithmetic: arithmetic(l, Symbols::Typographic),
+            });
+        }
+    }
+}
+
+fn keyed(e: &Error) -> FieldError {
+    FieldError {
+        key: e.key().unwrap_or("").to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn step_view(catalog: &Catalog, form: &StepForm, index: usize, s: &StepOutcome) -> StepView {
+    let prefix = step_prefix(index);
+    let errors: Vec<FieldError> = s.problems.iter().map(keyed).collect();
+    let model = catalog.model(&s.model).ok();
+    let fallback = catalog.model(form.get(Key::Fallback.name())).ok();
+    let mut lines = Vec::new();
+    if let Some(p) = &s.primary {
+        line_views(p, if s.fallback.is_some() { "primary: " } else { "" }, &mut lines);
+    }
+    if let Some((_, fb)) = &s.fallback {
+        let label = match fb {
+            Priced::Known(g) => format!("fallback {}: ", g.model),
+            Priced::Unknown { model, .. } => format!("fallback {model}: "),
+        };
+        line_views(fb, &label, &mut lines);
+    }
+    let figures = StepFigures {
+        cost_per_generation: s
+            .cost_per_generation
+            .as_ref()
+            .and_then(|c| c.as_ref().ok())
+            .map(|c| with_usd(*c)),
+        cost_per_accepted_output: s.cost_per_accepted_output.map(with_usd),
+        cost_per_action: s.expected_cost_per_action.map(with_usd),
+        expected_attempts: s.attempts.map(|a| display_number(a.expected, 4)),
+        p_no_output: s
+            .attempts
+            .filter(|a| a.max_attempts.is_some())
+            .map(|a| display_percent(a.p_no_output)),
+    };
+    let no_figures = match &s.state {
+        StepState::Priced => None,
+        StepState::PriceUnknown(reason) => Some(format!("Price unknown: {reason}")),
+        _ => Some(match &s.cost_per_generation {
+            Some(Err(reason)) => format!("Price unknown: {reason}"),
+            _ => "Fix the marked fields to see this step's cost.".to_string(),
+        }),
+    };
+    let models: Vec<&Model> = model.into_iter().chain(fallback).collect();
+    StepView {
+        id: form.id,
+        index,
+        prefix: prefix.clone(),
+        model: model.map(ModelFacts::of),
+        fallback: fallback.map(ModelFacts::of),
+        options: option_views(form, &models, &errors, &prefix),
+        figures,
+        no_figures,
+        lines,
+        maths: explain(s, Symbols::Typographic),
+        errors,
+    }
+}
+
+/// Everything the page shows for `form`: the engine's [`assess`] of the form's fields,
+/// formatted.
+pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
+    let a = assess(catalog, &form.draft());
+    let steps: Vec<StepView> = form
+        .steps
+        .iter()
+        .zip(&a.steps)
+        .enumerate()
+        .map(|(i, (f, s))| step_view(catalog, f, i, s))
+        .collect();
+    let t = &a.totals;
+    let mut errors: Vec<FieldError> = a.all_problems().map(keyed).collect();
+    // The monthly spend's problem belongs next to `actions`.
+    if let Err(e) = &t.monthly {
+        if let Some(x) = errors.iter_mut().find(|x| x.message == e.to_string()) {
+            x.key = Key::Actions.name().to_string();
+        }
+    }
+    let cost_per_action = t.cost_per_action.as_ref().ok().copied();
+    let no_total = match &t.cost_per_action {
+        Ok(_) => None,
+        Err(NoTotal::PriceUnknown { index, reason, .. }) if a.problems.is_empty() => Some(
+            format!("Step {}: Price unknown: {reason}", index.saturating_add(1)),
+        ),
+        Err(NoTotal::TooLarge(e)) => Some(e.to_string()),
+        Err(_) => Some("Fix the marked fields to see the total.".to_string()),
+    };
+    let split = match cost_per_action {
+        Some(total) if total > rust_decimal::Decimal::ZERO => split_parts(&steps, &t.shares_percent),
+        _ => Vec::new(),
+    };
+    let chart = a.steps.iter().enumerate().find_map(|(i, s)| {
+        let c = s.cost_per_generation.as_ref()?.as_ref().ok()?;
+        let r = s
+            .attempts
+            .map(|at| at.rejection_rate.saturating_mul(rust_decimal::Decimal::ONE_HUNDRED))
+            .unwrap_or_default();
+        chart::Chart::retry_curve(*c, r, i.saturating_add(1))
+    });
+    Evaluation {
+        steps,
+        cost_per_generation: t.cost_per_generation.map(with_usd),
+        cost_per_accepted_output: t.cost_per_accepted_output.map(with_usd),
+        cost_per_action: cost_per_action.map(with_usd),
+        actions_per_dollar: cost_per_action.map(|c| match t.actions_per_dollar {
+            Some(a) => display_number(a, 2),
+            None if c.is_zero() => "unlimited".to_string(),
+            None => "—".to_string(),
+        }),
+        monthly: t.monthly.as_ref().ok().copied().flatten().map(with_usd),
+        no_total,
+        errors,
+        split,
+        chart,
+    }
+}
+
+/// The split bar's segments from the engine's shares (percent, in step order).
+fn split_parts(steps: &[StepView], shares: &[rust_decimal::Decimal]) -> Vec<SplitPart> {
+    let mut out = Vec::new();
+    let mut start = rust_decimal::Decimal::ZERO;
+    for (s, pct) in steps.iter().zip(shares) {
+        out.push(SplitPart {
+            step: s.index.saturating_add(1),
+            model: s.model.as_ref().map(|m| m.id.clone()).unwrap_or_default(),
+            percent: display_number(*pct, 1),
+            x: display_number(start, 3),
+            width: display_number(*pct, 3),
+        });
+        // shares of one total: at most 100 together
+        start = start.checked_add(*pct).unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
+    }
+    out
+}
+
+/// Models grouped by kind, filtered by a search over id, name and provider (all words must
+/// match, any case).
+pub fn model_groups<'a>(catalog: &'a Catalog, search: &str) -> Vec<(Kind, Vec<&'a Model>)> {
+    model_groups_with(catalog, search, str::to_lowercase)
+}
+
+/// [`model_groups`] with the lowercasing given: the browser passes its own `toLowerCase` (the
+/// same Unicode mapping), so the wasm carries no case tables.
+pub fn model_groups_with<'a>(
+    catalog: &'a Catalog,
+    search: &str,
+    lowercase: fn(&str) -> String,
+) -> Vec<(Kind, Vec<&'a Model>)> {
+    let words: Vec<String> = search.split_whitespace().map(lowercase).collect();
+    let mut groups: Vec<(Kind, Vec<&Model>)> = Vec::new();
+    for kind in [Kind::Image, Kind::Video, Kind::Audio, Kind::Other] {
+        let list: Vec<&Model> = catalog
+            .models()
+            .iter()
+            .filter(|m| m.kind == kind)
+            .filter(|m| {
+                // No search (the usual case on every keystroke elsewhere): nothing to lowercase.
+                words.is_empty() || {
+                    let hay = lowercase(&format!("{} {} {}", m.id, m.name, m.provider));
+                    words.iter().all(|w| hay.contains(w))
+                }
+            })
+            .collect();
+        if !list.is_empty() {
+            groups.push((kind, list));
+        }
+    }
+    groups
+}
