@@ -1,49 +1,53 @@
-//! The engine on wasm32 gives the same exact answers as natively (run by wasm-bindgen-test in
-//! Node: `cargo test --target wasm32-unknown-unknown --test wasm`).
+//! The engine on wasm32 gives the same exact answers as natively (run by wasm-bindgen-test:
+//! `cargo test --target wasm32-unknown-unknown --test wasm`), from the same published-price
+//! table as the native and browser tests.
 #![cfg(target_arch = "wasm32")]
 
-use gencost::engine::{parse_query, quote, report, to_query, Catalog};
+use gencost::engine::{parse_query, quote, to_query, Catalog, Quote};
 use gencost::form::{evaluate, Form};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn json(q: &str) -> serde_json::Value {
+fn q(query: &str) -> Quote {
     let catalog = Catalog::embedded().expect("embedded catalog");
-    report::to_json(&quote(&catalog, &parse_query(q).expect("query")).expect("quote"))
+    quote(&catalog, &parse_query(query).expect("query")).expect("quote")
+}
+
+fn text(d: Option<rust_decimal::Decimal>) -> Option<String> {
+    d.map(|d| d.normalize().to_string())
 }
 
 #[wasm_bindgen_test]
-fn megapixels_round_up_on_wasm() {
-    // 1920 x 1080 = 2,073,600 px / 1,048,576 = 1.977 MP -> 2 MP x $0.025 = $0.05
-    assert_eq!(
-        json("model=fal-ai/flux/dev&w=1920&h=1080")["cost_per_action"],
-        "0.05"
-    );
-}
-
-#[wasm_bindgen_test]
-fn video_tokens_on_wasm() {
-    // 1280 x 720 x (24 x 5 + 1) / 1024 = 108,900 tokens x $0.014 / 1000 = $1.5246
-    assert_eq!(
-        json("model=bytedance/seedance-2.0&w=1280&h=720&sec=5")["cost_per_action"],
-        "1.5246"
-    );
+fn every_published_price_on_wasm() {
+    let table: serde_json::Value =
+        serde_json::from_str(include_str!("published-prices.json")).expect("the table");
+    let rows = table["rows"].as_array().expect("rows");
+    // premise: the table has rows
+    assert!(!rows.is_empty());
+    for row in rows {
+        let query = row["query"].as_str().expect("query");
+        let want = row["cost_per_generation"].as_str().expect("price");
+        let got = q(query);
+        let cost = got.steps[0].costs.as_ref().map(|c| c.cost_per_generation).ok();
+        assert_eq!(text(cost).as_deref(), Some(want), "{query}");
+        assert_eq!(text(got.cost_per_action).as_deref(), Some(want), "{query}");
+    }
 }
 
 #[wasm_bindgen_test]
 fn retry_cap_and_workflow_on_wasm() {
     // step 1: 4 x $0.003 x (1 - 0.25^3) / 0.75 = 4 x 0.003 x 1.3125 = 0.01575
     // step 2: veo3 8 s audio on = 8 x $0.40 = 3.2, 20 % rejected: 3.2 / 0.8 = 4
-    let q = json("model=fal-ai/flux/schnell&n=4&retry=25&max=3&s2.model=fal-ai/veo3&s2.sec=8&s2.retry=20&actions=1000");
-    assert_eq!(q["steps"][0]["p_no_output"], "0.015625");
-    assert_eq!(q["cost_per_action"], "4.01575");
-    assert_eq!(q["monthly"], "4015.75");
+    let got = q("model=fal-ai/flux/schnell&n=4&retry=25&max=3&s2.model=fal-ai/veo3&s2.sec=8&s2.retry=20&actions=1000");
+    assert_eq!(got.steps[0].p_no_output.to_string(), "0.015625");
+    assert_eq!(text(got.cost_per_action).as_deref(), Some("4.01575"));
+    assert_eq!(text(got.monthly).as_deref(), Some("4015.75"));
 }
 
 #[wasm_bindgen_test]
 fn unknown_price_is_never_zero_on_wasm() {
-    let q = json("model=fal-ai/stable-audio");
-    assert!(q["cost_per_action"].is_null());
-    assert!(q["unknown"].is_string());
+    let got = q("model=fal-ai/stable-audio");
+    assert!(got.cost_per_action.is_none());
+    assert!(got.unknown_reason().is_some_and(|r| r.contains("$0")));
 }
 
 #[wasm_bindgen_test]
@@ -62,4 +66,15 @@ fn the_form_keeps_bad_input_on_wasm() {
     assert_eq!(form.steps[0].get("retry"), "abc");
     assert!(eval.errors.iter().any(|e| e.key == "retry"));
     assert!(eval.cost_per_action.is_none());
+}
+
+#[wasm_bindgen_test]
+fn an_extreme_link_is_a_figure_on_wasm() {
+    // 4 x $0.025 x 1e28 attempts = $1e27: no overflow panic in the browser's engine
+    let catalog = Catalog::embedded().expect("embedded catalog");
+    let form = Form::from_query(&catalog, "model=fal-ai/flux/dev&retry=99.99999999999999999999999999&n=4");
+    assert_eq!(
+        evaluate(&catalog, &form).cost_per_action.as_deref(),
+        Some("$1,000,000,000,000,000,000,000,000,000.00 USD")
+    );
 }

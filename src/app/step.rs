@@ -362,7 +362,10 @@ pub fn StepCard(
                     {crate::engine::url::is_web_page(&m.source).then(|| view! {
                         <a href=m.source.clone() target="_blank" rel="noopener noreferrer">"source"</a>
                     })}
-                    " · verified " {m.verified}
+                    {match m.verified {
+                        Some(date) => format!(" · verified {date}"),
+                        None => " · imported (no date given)".to_string(),
+                    }}
                     {m.note.map(|n| view! { <span class="gc-note">" · " {n}</span> })}
                 </p>
             })}

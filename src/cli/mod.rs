@@ -102,7 +102,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
             let catalog = load(catalog_path.as_deref())?;
             let page_keys = PAGE_KEYS.map(Key::name);
             let assessment = engine::assess(&catalog, &engine::read_query(query, &page_keys));
-            let q = engine::Quote::of(&assessment)?;
+            let q = engine::Quote::of(assessment)?;
             let text = if json {
                 report::to_json(&q).to_string()
             } else {

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::catalog::{Catalog, Model};
 use super::draft::{read_actions, read_step, Draft, StepInput};
+use super::scenario::{check_actions, Scenario};
 use super::money::Calc;
 use super::quote::{capped_attempts, price_generation, shares_percent, Priced};
 use super::vocabulary::{split_step_key, step_prefix, Key, MAX_STEPS};
@@ -172,14 +173,9 @@ pub fn assess(catalog: &Catalog, draft: &Draft) -> Assessment {
         .cloned()
         .partition(|e| step_field(e).is_some_and(|(i, _)| i < draft.steps.len()));
     if draft.steps.len() > MAX_STEPS {
-        problems.push(Error::InvalidValue {
-            key: "steps".to_string(),
-            value: draft.steps.len().to_string(),
-            model: None,
-            allowed: format!("at most {MAX_STEPS} steps"),
-        });
+        problems.push(too_many_steps(draft.steps.len()));
     }
-    let steps: Vec<StepOutcome> = draft
+    let inputs: Vec<(StepInput, Vec<Error>)> = draft
         .steps
         .iter()
         .take(MAX_STEPS)
@@ -195,13 +191,62 @@ pub fn assess(catalog: &Catalog, draft: &Draft) -> Assessment {
                     input.forget(&name);
                 }
             }
-            assess_step(catalog, &input, i, step_problems)
+            (input, step_problems)
         })
         .collect();
-    if draft.steps.is_empty() {
+    let actions = read_actions(draft.actions.as_deref());
+    finish(catalog, inputs, actions, problems)
+}
+
+/// Assesses a scenario built in code: its numbers are checked as written ones are.
+pub fn assess_scenario(catalog: &Catalog, scenario: &Scenario) -> Assessment {
+    let mut problems = Vec::new();
+    if scenario.steps.len() > MAX_STEPS {
+        problems.push(too_many_steps(scenario.steps.len()));
+    }
+    let inputs = scenario
+        .steps
+        .iter()
+        .take(MAX_STEPS)
+        .enumerate()
+        .map(|(i, s)| {
+            let mut p = Vec::new();
+            let input = StepInput::from_step(s, i, &mut p);
+            (input, p)
+        })
+        .collect();
+    let actions = match scenario.actions_per_month {
+        Some(a) => check_actions(a, Key::Actions.name()).map(|()| Some(a)),
+        None => Ok(None),
+    };
+    finish(catalog, inputs, actions, problems)
+}
+
+fn too_many_steps(count: usize) -> Error {
+    Error::InvalidValue {
+        key: "steps".to_string(),
+        value: count.to_string(),
+        model: None,
+        allowed: format!("at most {MAX_STEPS} steps"),
+    }
+}
+
+/// Assesses the steps as read and adds the totals.
+fn finish(
+    catalog: &Catalog,
+    inputs: Vec<(StepInput, Vec<Error>)>,
+    actions: Result<Option<Decimal>, Error>,
+    mut problems: Vec<Error>,
+) -> Assessment {
+    if inputs.is_empty() {
         problems.push(Error::Missing(Key::Model.name().to_string()));
     }
-    let actions = match read_actions(draft.actions.as_deref()) {
+    let steps: Vec<StepOutcome> = inputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (input, p))| assess_step(catalog, &input, i, p))
+        .collect();
+    let actions = match actions {
         Ok(a) => a,
         Err(e) => {
             problems.push(e);
@@ -259,11 +304,16 @@ fn check_options(
     let mut given: Vec<(&String, &String)> = input.options.iter().collect();
     given.sort_by_key(|(n, _)| rank(n));
     for (name, value) in given {
-        let key = format!("{prefix}{name}");
-        if problems.iter().any(|e| e.key() == Some(key.as_str())) {
-            ok = false; // already said (an empty value)
+        let said = problems.iter().any(|e| {
+            e.key()
+                .and_then(|k| k.strip_prefix(prefix))
+                .is_some_and(|k| k == name.as_str())
+        });
+        if said {
+            ok = false; // already said (an empty value, a second value)
             continue;
         }
+        let key = || format!("{prefix}{name}");
         let specs: Vec<(&Model, _)> = std::iter::once(primary)
             .chain(fallback)
             .filter_map(|m| m.option(name).map(|o| (m, o)))
@@ -278,7 +328,7 @@ fn check_options(
                 None => primary.option_names(),
             };
             problems.push(Error::UnknownKey {
-                key,
+                key: key(),
                 model: Some(primary.id.clone()),
                 allowed,
             });
@@ -286,8 +336,11 @@ fn check_options(
             continue;
         }
         for (m, spec) in specs {
-            if let Err(e) = spec.check(value, &key, &m.id) {
-                problems.push(e);
+            // The key is written out only for a message.
+            if spec.check(value, "", "").is_err() {
+                if let Err(e) = spec.check(value, &key(), &m.id) {
+                    problems.push(e);
+                }
                 ok = false;
                 break;
             }

@@ -2,16 +2,17 @@
 //! problem with one field is that field's alone.
 //!
 //! A link becomes a [`Draft`] through [`crate::engine::share_url::read_query`]; the page's form
-//! hands its fields over as a `Draft` directly; a [`Scenario`] built in code becomes one through
-//! [`Draft::from_scenario`] with nothing to re-read. [`crate::engine::assess`] takes it from here.
+//! hands its fields over as a `Draft` directly; a [`Scenario`](super::Scenario) built in code is
+//! checked field by field the same way, with nothing written out and read again.
+//! [`crate::engine::assess`] takes it from here.
 
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use super::money::parse_decimal;
 use super::scenario::{
-    check_actions, check_failover, check_max, check_n, check_retry, step_prefix, Fallback,
-    Scenario, Step, MAX_ATTEMPTS, MAX_N,
+    check_actions, check_failover, check_max, check_n, check_retry, step_prefix, Fallback, Step,
+    MAX_ATTEMPTS, MAX_N,
 };
 use super::vocabulary::Key;
 use super::Error;
@@ -46,41 +47,39 @@ pub(crate) struct StepInput {
     pub fallback: Option<Option<Fallback>>,
 }
 
-impl Draft {
-    /// The draft of a scenario built in code: its numbers are checked when it is assessed, like
-    /// any written field.
-    pub fn from_scenario(scenario: &Scenario) -> Draft {
-        Draft {
-            steps: Vec::new(),
-            actions: None,
-            problems: Vec::new(),
+impl StepInput {
+    /// The input of a step built in code: its numbers checked like written ones.
+    pub(crate) fn from_step(s: &Step, index: usize, problems: &mut Vec<Error>) -> StepInput {
+        let prefix = step_prefix(index);
+        let key = |k: Key| format!("{prefix}{}", k.name());
+        let mut checked = |r: Result<(), Error>| r.map_err(|e| problems.push(e)).is_ok();
+        let n = checked(check_n(s.n, &key(Key::N))).then_some(s.n);
+        let retry = checked(check_retry(s.retry_percent, &key(Key::Retry))).then_some(s.retry_percent);
+        let max = match s.max_attempts {
+            Some(k) => checked(check_max(k, &key(Key::Max))).then_some(Some(k)),
+            None => Some(None),
+        };
+        let fallback = match &s.fallback {
+            Some(f) if f.model.trim().is_empty() => {
+                problems.push(Error::Missing(key(Key::Fallback)));
+                None
+            }
+            Some(f) => checked(check_failover(f.percent, &key(Key::Failover)))
+                .then(|| Some(f.clone())),
+            None => Some(None),
+        };
+        if s.model.trim().is_empty() {
+            problems.push(Error::Missing(key(Key::Model)));
         }
-        .with_typed(scenario)
-    }
-
-    fn with_typed(mut self, scenario: &Scenario) -> Draft {
-        for s in &scenario.steps {
-            self.steps.push(fields_of(s));
+        StepInput {
+            model: s.model.trim().to_string(),
+            options: s.options.clone(),
+            n,
+            retry_percent: retry,
+            max_attempts: max,
+            fallback,
         }
-        self.actions = scenario.actions_per_month.map(|a| a.normalize().to_string());
-        self
     }
-}
-
-/// A step written back as fields (what [`read_step`] reads).
-fn fields_of(s: &Step) -> BTreeMap<String, String> {
-    let mut f = s.options.clone();
-    f.insert(Key::Model.name().into(), s.model.clone());
-    f.insert(Key::N.name().into(), s.n.to_string());
-    f.insert(Key::Retry.name().into(), s.retry_percent.normalize().to_string());
-    if let Some(k) = s.max_attempts {
-        f.insert(Key::Max.name().into(), k.to_string());
-    }
-    if let Some(fb) = &s.fallback {
-        f.insert(Key::Fallback.name().into(), fb.model.clone());
-        f.insert(Key::Failover.name().into(), fb.percent.normalize().to_string());
-    }
-    f
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> Error {

@@ -10,10 +10,8 @@
 
 pub mod assess;
 pub mod catalog;
-mod describe;
 pub mod draft;
 mod error;
-mod fal_import;
 pub mod json;
 pub mod money;
 pub mod quote;

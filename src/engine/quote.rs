@@ -11,9 +11,8 @@
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-use super::assess::{assess, Assessment, Attempts, StepOutcome, StepState};
+use super::assess::{assess_scenario, Assessment, Attempts, StepOutcome, StepState};
 use super::catalog::{Billing, Catalog, LineRule, Model, Price, Quantity, Table};
-use super::draft::Draft;
 use super::money::Calc;
 use super::scenario::Scenario;
 use super::Error;
@@ -194,40 +193,39 @@ impl Quote {
 /// # Ok::<(), gencost::engine::Error>(())
 /// ```
 pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {
-    let a = assess(catalog, &Draft::from_scenario(scenario));
-    Quote::of(&a)
+    Quote::of(assess_scenario(catalog, scenario))
 }
 
 impl Quote {
-    /// The quote of an assessment without problems.
+    /// The quote of an assessment without problems (taken, not copied).
     ///
     /// # Errors
     /// The assessment's first problem.
-    pub fn of(a: &Assessment) -> Result<Quote, Error> {
+    pub fn of(a: Assessment) -> Result<Quote, Error> {
         if let Some(e) = a.first_problem() {
             return Err(e.clone());
         }
         let mut steps = Vec::with_capacity(a.steps.len());
-        for s in &a.steps {
+        for s in a.steps {
             let (Some(primary), Some(at), Some(n), Some(cost)) =
-                (&s.primary, s.attempts, s.n, &s.cost_per_generation)
+                (s.primary, s.attempts, s.n, s.cost_per_generation)
             else {
                 // Without problems, every part of a step is known; anything else is a bug.
                 return Err(Error::Missing(format!("the figures of {}", s.model)));
             };
             let costs = match (cost, s.cost_per_accepted_output, s.expected_cost_per_action) {
                 (Ok(c), Some(acc), Some(action)) => Ok(StepCosts {
-                    cost_per_generation: *c,
+                    cost_per_generation: c,
                     cost_per_accepted_output: acc,
                     expected_cost_per_action: action,
                 }),
-                (Err(reason), _, _) => Err(reason.clone()),
+                (Err(reason), _, _) => Err(reason),
                 _ => return Err(Error::Missing(format!("the costs of {}", s.model))),
             };
             steps.push(StepQuote {
-                model: s.model.clone(),
-                primary: primary.clone(),
-                fallback: s.fallback.clone(),
+                model: s.model,
+                primary,
+                fallback: s.fallback,
                 n,
                 rejection_rate: at.rejection_rate,
                 max_attempts: at.max_attempts,
@@ -237,14 +235,14 @@ impl Quote {
                 exact: s.exact,
             });
         }
-        let t = &a.totals;
+        let t = a.totals;
         Ok(Quote {
-            currency: a.currency.clone(),
+            currency: a.currency,
             steps,
             cost_per_action: t.cost_per_action.as_ref().ok().copied(),
             actions_per_dollar: t.actions_per_dollar,
             actions_per_month: a.actions_per_month,
-            monthly: t.monthly.clone().ok().flatten(),
+            monthly: t.monthly.ok().flatten(),
             exact: t.exact,
         })
     }
@@ -356,18 +354,27 @@ pub fn price_generation(
         }
         Billing::Rule { lines, multipliers } => (lines, multipliers),
     };
-    let what = |s: &str| format!("{} ({s})", model.id);
+    // Overflow messages name the model and the line; built only when one happens.
+    let in_model = |e: Error| match e {
+        Error::Overflow(w) => Error::Overflow(format!("{} ({w})", model.id)),
+        other => other,
+    };
+    let what = |s: &'static str| s;
     let mut calc = Calc::default();
     let mut items = Vec::new();
     let mut total = Decimal::ZERO;
     for rule in lines.iter().filter(|l| matches(&l.when, &options)) {
-        let item = bill_line(model, rule, &options, &mut calc)?;
-        total = calc.add(total, item.amount, &what("total"))?;
+        let item = bill_line(model, rule, &options, &mut calc).map_err(in_model)?;
+        total = calc.add(total, item.amount, what("total")).map_err(in_model)?;
         items.push(item);
     }
     for m in multipliers.iter().filter(|m| matches(&m.when, &options)) {
-        let less_one = calc.sub(m.factor, Decimal::ONE, &what("multiplier"))?;
-        let extra = calc.mul(total, less_one, &what("multiplier"))?;
+        let less_one = calc
+            .sub(m.factor, Decimal::ONE, what("multiplier"))
+            .map_err(in_model)?;
+        let extra = calc
+            .mul(total, less_one, what("multiplier"))
+            .map_err(in_model)?;
         items.push(LineItem {
             label: format!("{} (x{})", m.label, m.factor.normalize()),
             quantity: m.factor,
@@ -376,7 +383,9 @@ pub fn price_generation(
             per: Decimal::ONE,
             amount: extra,
         });
-        total = calc.add(total, extra, &what("multiplier"))?;
+        total = calc
+            .add(total, extra, what("multiplier"))
+            .map_err(in_model)?;
     }
     Ok(Priced::Known(Generation {
         model: model.id.clone(),
@@ -430,7 +439,7 @@ fn bill_line(
     options: &BTreeMap<String, String>,
     calc: &mut Calc,
 ) -> Result<LineItem, Error> {
-    let what = format!("{} ({})", model.id, rule.label);
+    let what = rule.label.as_str();
     let quantity = match &rule.quantity {
         Quantity::Output => Decimal::ONE,
         Quantity::Option {
@@ -440,10 +449,10 @@ fn bill_line(
         } => {
             let mut q = number(model, options, name)?;
             if let Some(d) = divide_by {
-                q = calc.div(q, *d, &what)?;
+                q = calc.div(q, *d, what)?;
             }
             if let Some(t) = times {
-                q = calc.mul(q, number(model, options, t)?, &what)?;
+                q = calc.mul(q, number(model, options, t)?, what)?;
             }
             q
         }
@@ -451,9 +460,9 @@ fn bill_line(
             let px = calc.mul(
                 number(model, options, w)?,
                 number(model, options, h)?,
-                &what,
+                what,
             )?;
-            calc.div(px, *px_per_mp, &what)?
+            calc.div(px, *px_per_mp, what)?
         }
         Quantity::VideoTokens {
             w,
@@ -462,21 +471,21 @@ fn bill_line(
             fps,
             px_per_token,
         } => {
-            let fps_sec = calc.mul(*fps, number(model, options, sec)?, &what)?;
-            let frames = calc.add(fps_sec, Decimal::ONE, &what)?;
+            let fps_sec = calc.mul(*fps, number(model, options, sec)?, what)?;
+            let frames = calc.add(fps_sec, Decimal::ONE, what)?;
             let px = calc.mul(
                 number(model, options, w)?,
                 number(model, options, h)?,
-                &what,
+                what,
             )?;
-            let tokens_px = calc.mul(px, frames, &what)?;
-            calc.div(tokens_px, *px_per_token, &what)?
+            let tokens_px = calc.mul(px, frames, what)?;
+            calc.div(tokens_px, *px_per_token, what)?
         }
         Quantity::Lookup(table) => lookup(model, table, options)?,
     };
     let mut billable = quantity;
     if let Some(step) = rule.round_up_to {
-        billable = calc.round_up_to(billable, step, &what)?;
+        billable = calc.round_up_to(billable, step, what)?;
     }
     if let Some(min) = rule.min {
         if billable > Decimal::ZERO && billable < min {
@@ -484,14 +493,14 @@ fn bill_line(
         }
     }
     if let Some(inc) = rule.included {
-        billable = calc.sub(billable, inc, &what)?.max(Decimal::ZERO);
+        billable = calc.sub(billable, inc, what)?.max(Decimal::ZERO);
     }
     let unit_price = match &rule.price {
         Price::Fixed(p) => *p,
         Price::Table(t) => lookup(model, t, options)?,
     };
-    let gross = calc.mul(billable, unit_price, &what)?;
-    let amount = calc.div(gross, rule.per, &what)?;
+    let gross = calc.mul(billable, unit_price, what)?;
+    let amount = calc.div(gross, rule.per, what)?;
     Ok(LineItem {
         label: rule.label.clone(),
         quantity: quantity.normalize(),

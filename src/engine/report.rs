@@ -1,6 +1,7 @@
 //! A quote as JSON (full precision, decimal strings) and as text with its arithmetic.
 
 use rust_decimal::Decimal;
+#[cfg(not(target_arch = "wasm32"))]
 use serde_json::{json, Map, Value};
 
 use super::money::{
@@ -9,16 +10,21 @@ use super::money::{
 };
 use super::text::printable;
 use super::assess::StepOutcome;
-use super::quote::{Generation, LineItem, Priced, Quote, StepQuote};
+use super::quote::{Generation, LineItem, Priced, Quote};
+#[cfg(not(target_arch = "wasm32"))]
+use super::quote::StepQuote;
 
+#[cfg(not(target_arch = "wasm32"))]
 fn s(d: Decimal) -> Value {
     Value::String(exact(d))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn opt(d: Option<Decimal>) -> Value {
     d.map_or(Value::Null, s)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn lines_json(g: &Generation, prefix: &str, out: &mut Vec<Value>) {
     for l in &g.lines {
         out.push(json!({
@@ -31,6 +37,7 @@ fn lines_json(g: &Generation, prefix: &str, out: &mut Vec<Value>) {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn label_with_per(label: &str, per: Decimal) -> String {
     if per == Decimal::ONE {
         label.to_string()
@@ -39,6 +46,7 @@ fn label_with_per(label: &str, per: Decimal) -> String {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn step_json(st: &StepQuote) -> Value {
     let mut m = Map::new();
     m.insert("model".into(), Value::String(st.model.clone()));
@@ -87,6 +95,7 @@ fn step_json(st: &StepQuote) -> Value {
     Value::Object(m)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The quote as the CLI's `--json` shape: every amount a decimal string at full precision.
 pub fn to_json(q: &Quote) -> Value {
     let mut m = Map::new();

@@ -83,8 +83,8 @@ pub struct ModelFacts {
     pub summary: String,
     /// Where the price comes from.
     pub source: String,
-    /// When it was checked.
-    pub verified: String,
+    /// When it was checked; `None` when its source gives no date.
+    pub verified: Option<String>,
     /// A caveat, if any.
     pub note: Option<String>,
 }

@@ -4,15 +4,16 @@
 //! The unit strings it can map become billing rules; ambiguous ones ("units", "credits",
 //! "5 seconds", empty...) and $0 prices become "price unknown" with the reason, never $0.
 
-use super::json::Value;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-use super::catalog::{
-    Billing, Catalog, Domain, Kind, LineRule, Model, OptionSpec, Price, Quantity,
+use super::{
+    is_endpoint_id, Billing, Catalog, Domain, Kind, LineRule, Model, ModelParts, OptionSpec, Price,
+    Quantity,
 };
-use super::money::parse_decimal;
-use super::Error;
+use crate::engine::json::Value;
+use crate::engine::money::parse_decimal;
+use crate::engine::{text, Error};
 
 /// Where imported prices say they come from.
 pub const FAL_PRICING_API: &str = "https://api.fal.ai/v1/models/pricing";
@@ -22,7 +23,8 @@ enum Unit {
     PerOutput(&'static str, Kind),
     Megapixels,
     Seconds { per: u32 },
-    PerThousand(&'static str, Kind, u32),
+    /// (option, label, kind, units per price)
+    PerThousand(&'static str, &'static str, Kind, u32),
     ComputeSeconds,
 }
 
@@ -38,9 +40,13 @@ fn map_unit(unit: &str) -> Result<Unit, String> {
         "megapixel" | "megapixels" => Unit::Megapixels,
         "second" | "seconds" | "video second" | "video seconds" => Unit::Seconds { per: 1 },
         "minute" | "minutes" => Unit::Seconds { per: 60 },
-        "1000 characters" | "1k characters" => Unit::PerThousand("chars", Kind::Audio, 1000),
-        "1000 tokens" | "1k tokens" => Unit::PerThousand("tokens", Kind::Other, 1000),
-        "1m tokens" | "1000000 tokens" => Unit::PerThousand("tokens", Kind::Other, 1_000_000),
+        "1000 characters" | "1k characters" => {
+            Unit::PerThousand("chars", "characters", Kind::Audio, 1000)
+        }
+        "1000 tokens" | "1k tokens" => Unit::PerThousand("tokens", "tokens", Kind::Other, 1000),
+        "1m tokens" | "1000000 tokens" => {
+            Unit::PerThousand("tokens", "tokens", Kind::Other, 1_000_000)
+        }
         "compute second" | "compute seconds" | "gpu second" | "gpu seconds" => Unit::ComputeSeconds,
         "" => return Err("the pricing API gives no unit".to_string()),
         "processed megapixels" => {
@@ -123,19 +129,19 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
             errors.push(Error::field(Some(&at), "endpoint_id", "missing"));
             continue;
         }
-        if !super::catalog::is_endpoint_id(id) {
+        if !is_endpoint_id(id) {
             errors.push(Error::field(
                 Some(&format!("prices[{i}]")),
                 "endpoint_id",
                 format!(
                     "{} is not an endpoint id (letters, digits and . _ : + @ ~ - in /-separated parts)",
-                    super::text::quoted(id)
+                    text::quoted(id)
                 ),
             ));
             continue;
         }
         let price = match row.get("unit_price") {
-            // With serde_json's arbitrary_precision, a number keeps its exact text.
+            // The engine's JSON reader keeps a number's exact text.
             Some(Value::Number(n)) => {
                 let text = n.to_string();
                 if text.contains(['e', 'E']) {
@@ -158,37 +164,21 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
         };
         let unit = row.get("unit").and_then(Value::as_str).unwrap_or("");
         let currency = row.get("currency").and_then(Value::as_str).unwrap_or("USD");
-        let (kind, options, billing, summary) = if currency.trim() != "USD" {
-            let reason = format!("priced in {currency:?}; gencost quotes USD");
-            (
-                Kind::Other,
-                vec![],
-                Billing::Unknown(reason.clone()),
-                format!("price unknown: {reason}"),
-            )
+        let unknown = |reason: String| (Kind::Other, vec![], Billing::Unknown(reason));
+        let (kind, options, billing) = if currency.trim() != "USD" {
+            unknown(format!("priced in {currency:?}; gencost quotes USD"))
         } else if price.is_zero() {
-            let reason = format!(
+            unknown(format!(
                 "listed at $0 per {:?}: the real price is not published",
                 unit.trim()
-            );
-            (
-                Kind::Other,
-                vec![],
-                Billing::Unknown(reason.clone()),
-                format!("price unknown: {reason}"),
-            )
+            ))
         } else {
             match map_unit(unit) {
-                Err(reason) => (
-                    Kind::Other,
-                    vec![],
-                    Billing::Unknown(reason.clone()),
-                    format!("price unknown: {reason}"),
-                ),
+                Err(reason) => unknown(reason),
                 Ok(u) => build(u, price),
             }
         };
-        models.push(Model {
+        let built = Model::new(ModelParts {
             id: id.to_string(),
             name: id.to_string(),
             provider: "fal".to_string(),
@@ -196,13 +186,20 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
             options,
             billing,
             source: FAL_PRICING_API.to_string(),
-            verified: "imported".to_string(),
-            summary,
+            verified: None,
+            summary: None,
             note: Some(format!(
                 "imported from a fal pricing-API response (unit {:?})",
                 unit.trim()
             )),
         });
+        match built {
+            Ok(m) => models.push(m),
+            Err(list) => errors.extend(
+                list.into_iter()
+                    .map(|(f, m)| Error::field(Some(&at), f, m)),
+            ),
+        }
     }
     if !errors.is_empty() {
         return Err(Error::Catalog(errors));
@@ -210,7 +207,7 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
     Catalog::new("USD".to_string(), models)
 }
 
-fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing, String) {
+fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing) {
     let rule = |lines| Billing::Rule {
         lines,
         multipliers: vec![],
@@ -220,7 +217,6 @@ fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing, String)
             kind,
             vec![],
             rule(vec![line(what, Quantity::Output, price, 1)]),
-            format!("${price} per {what}"),
         ),
         Unit::Megapixels => {
             let mut l = line(
@@ -240,39 +236,32 @@ fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing, String)
                 range("w", 1, 14142, 1024, "px"),
                 range("h", 1, 14142, 768, "px"),
             ];
-            (
-                Kind::Image,
-                opts,
-                rule(vec![l]),
-                format!("${price} per megapixel, rounded up"),
-            )
+            (Kind::Image, opts, rule(vec![l]))
         }
         Unit::Seconds { per } => {
-            let unit = if per == 60 { "minute" } else { "second" };
             let opts = vec![range("sec", 1, 3600, 5, "s")];
-            (
-                Kind::Video,
-                opts,
-                rule(vec![line("seconds", option_q("sec"), price, per)]),
-                format!("${price} per {unit}"),
-            )
+            let l = if per == 60 {
+                let q = Quantity::Option {
+                    name: "sec".into(),
+                    divide_by: Some(Decimal::from(60u32)),
+                    times: None,
+                };
+                line("minutes", q, price, 1)
+            } else {
+                line("seconds", option_q("sec"), price, 1)
+            };
+            (Kind::Video, opts, rule(vec![l]))
         }
-        Unit::PerThousand(option, kind, per) => {
+        Unit::PerThousand(option, label, kind, per) => {
             let opts = vec![range(option, 1, 10_000_000, 1000, option)];
-            (
-                kind,
-                opts,
-                rule(vec![line(option, option_q(option), price, per)]),
-                format!("${price} per {per} {option}"),
-            )
+            (kind, opts, rule(vec![line(label, option_q(option), price, per)]))
         }
         Unit::ComputeSeconds => {
             let opts = vec![range("gpu_s", 1, 86_400, 10, "s")];
             (
                 Kind::Other,
                 opts,
-                rule(vec![line("compute seconds", option_q("gpu_s"), price, 1)]),
-                format!("${price} per compute second"),
+                rule(vec![line("GPU time", option_q("gpu_s"), price, 1)]),
             )
         }
     }

@@ -1,16 +1,17 @@
-//! The catalog: models, the options they take and their billing rules, loaded from JSON text.
-//!
-//! The format is documented in `README.md` ("The catalog format") and published as a JSON Schema
-//! in `www/catalog.schema.json`. Billing shapes are data: a rule is a list of *lines*, each a
-//! quantity (taken from the options), an optional rounding, an optional included amount and a
-//! price (constant or looked up by option values), plus optional multipliers on the total.
+//! Reading a catalog from JSON text: the gencost format, or a fal pricing-API response.
+//! Raw shapes first (the JSON's fields), then the sense of each, every problem naming its model
+//! and field; every model is built by [`Model::new`](super::Model::new).
 
-use super::json::{Fields, Map as JsonMap, Value};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-use super::money::{decimal_field, parse_decimal};
-use super::Error;
+use crate::engine::json::{Fields, Map as JsonMap, Value};
+use crate::engine::money::{decimal_field, parse_decimal};
+use crate::engine::{text, Error};
+use super::{
+    Billing, Catalog, Domain, Kind, LineRule, Model, ModelParts, Multiplier, OptionSpec, Price,
+    Quantity, Table,
+};
 
 /// The catalog format version this engine reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -24,336 +25,13 @@ pub const FORMAT_NAME: &str = "gencost-catalog";
 /// A JSON value as a message shows it: a string quoted, anything else by its kind and text.
 fn describe(v: &Value) -> String {
     match v {
-        Value::String(s) => super::text::quoted(s),
-        Value::Number(n) => format!("the number {}", super::text::shown(n)),
+        Value::String(s) => text::quoted(s),
+        Value::Number(n) => format!("the number {}", text::shown(n)),
         other => other.kind().to_string(),
     }
 }
 
-/// True for a provider's endpoint id as gencost accepts it: letters, digits and `. _ : + @ ~ -`
-/// in `/`-separated parts, starting with a letter or digit (`fal-ai/flux/dev`, `gpt-image-1`).
-/// No spaces or control characters, so an id is safe in a terminal, a URL and a message.
-pub fn is_endpoint_id(id: &str) -> bool {
-    let part_ok = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._:+@~-".contains(&b))
-    };
-    id.len() <= 200
-        && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && id.split('/').all(part_ok)
-}
-
-/// The catalog shipped with gencost (`www/catalog.json`, embedded at build time).
-pub const DEFAULT_CATALOG_JSON: &str = include_str!("../../www/catalog.json");
-
-/// A validated set of models.
-#[derive(Debug, Clone)]
-pub struct Catalog {
-    currency: String,
-    models: Vec<Model>,
-    by_id: BTreeMap<String, usize>,
-}
-
-/// What a model makes: the picker groups models by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// Still images.
-    Image,
-    /// Video clips.
-    Video,
-    /// Audio: speech, music, sound.
-    Audio,
-    /// Anything else: compute time, tokens.
-    Other,
-}
-
-impl Kind {
-    /// The catalog's name of the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Image => "image",
-            Kind::Video => "video",
-            Kind::Audio => "audio",
-            Kind::Other => "other",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "image" => Kind::Image,
-            "video" => Kind::Video,
-            "audio" => Kind::Audio,
-            "other" => Kind::Other,
-            _ => return None,
-        })
-    }
-}
-
-/// One model of the catalog.
-#[derive(Debug, Clone)]
-pub struct Model {
-    /// The provider's endpoint id (`fal-ai/flux/dev`).
-    pub id: String,
-    /// A name for people.
-    pub name: String,
-    /// Who bills it (`fal`, `replicate`, `openai`).
-    pub provider: String,
-    /// What it makes.
-    pub kind: Kind,
-    /// The options it takes, in display order.
-    pub options: Vec<OptionSpec>,
-    /// How a generation is billed.
-    pub billing: Billing,
-    /// Where the price was read.
-    pub source: String,
-    /// When the price was last checked (`YYYY-MM-DD`).
-    pub verified: String,
-    /// The price rule in one line for people (`$0.025 per megapixel, rounded up`).
-    pub summary: String,
-    /// Anything a user should know (third-party figure, approximations).
-    pub note: Option<String>,
-}
-
-/// An option a model takes (`sec`, `resolution`, `w`...).
-#[derive(Debug, Clone)]
-pub struct OptionSpec {
-    /// Its name, which is also its share-URL key.
-    pub name: String,
-    /// The values it accepts.
-    pub domain: Domain,
-    /// The value used when a scenario does not set it.
-    pub default: String,
-    /// Its unit for people (`s`, `px`, `frames`).
-    pub unit: Option<String>,
-}
-
-/// The values an option accepts.
-#[derive(Debug, Clone)]
-pub enum Domain {
-    /// One of these (numbers compare by value: `8` and `8.0` are the same).
-    Values(Vec<String>),
-    /// A number from `min` to `max` inclusive, in steps of `step` from `min` when given.
-    Range {
-        /// Smallest allowed value.
-        min: Decimal,
-        /// Largest allowed value.
-        max: Decimal,
-        /// Allowed increments from `min` (`1` for whole numbers).
-        step: Option<Decimal>,
-    },
-}
-
-/// How a model is billed.
-#[derive(Debug, Clone)]
-pub enum Billing {
-    /// The sum of the lines, times the multipliers that apply.
-    Rule {
-        /// The parts of the bill.
-        lines: Vec<LineRule>,
-        /// Factors on the whole amount when options match (audio on x1.5).
-        multipliers: Vec<Multiplier>,
-    },
-    /// The price is not known; the reason says why. Never quoted as $0.
-    Unknown(String),
-}
-
-/// One part of a bill.
-#[derive(Debug, Clone)]
-pub struct LineRule {
-    /// What the line bills, for people (`output megapixels`).
-    pub label: String,
-    /// What is counted.
-    pub quantity: Quantity,
-    /// Round the quantity up to a multiple of this (a provider's rounding).
-    pub round_up_to: Option<Decimal>,
-    /// The smallest billed quantity when anything is billed at all.
-    pub min: Option<Decimal>,
-    /// A quantity covered elsewhere (a base price's first seconds), subtracted after rounding.
-    pub included: Option<Decimal>,
-    /// The price per `per` units.
-    pub price: Price,
-    /// The number of units the price is for (1000 characters); 1 when absent.
-    pub per: Decimal,
-    /// The line applies only when every listed option has the listed value.
-    pub when: BTreeMap<String, String>,
-}
-
-/// What a line counts.
-#[derive(Debug, Clone)]
-pub enum Quantity {
-    /// One per generation: a flat price per image, clip, file or request.
-    Output,
-    /// The value of an option, optionally divided by a constant (`frames / 16 fps`) and
-    /// multiplied by another option (`gpu seconds x gpus`).
-    Option {
-        /// The option read.
-        name: String,
-        /// A divisor (frames per second).
-        divide_by: Option<Decimal>,
-        /// Another option to multiply by.
-        times: Option<String>,
-    },
-    /// Width x height options divided by pixels per megapixel; 0 when either is 0.
-    Megapixels {
-        /// The width option.
-        w: String,
-        /// The height option.
-        h: String,
-        /// Pixels in one megapixel (1,048,576 unless the provider says otherwise).
-        px_per_mp: Decimal,
-    },
-    /// Video tokens: w x h x (fps x seconds + 1) / px_per_token.
-    VideoTokens {
-        /// The width option.
-        w: String,
-        /// The height option.
-        h: String,
-        /// The seconds option.
-        sec: String,
-        /// Frames per second (24).
-        fps: Decimal,
-        /// Pixels per token (1024).
-        px_per_token: Decimal,
-    },
-    /// A quantity looked up by option values (output tokens per quality and size).
-    Lookup(Table),
-}
-
-/// A price per unit.
-#[derive(Debug, Clone)]
-pub enum Price {
-    /// The same price whatever the options.
-    Fixed(Decimal),
-    /// A price per combination of option values.
-    Table(Table),
-}
-
-/// Values keyed by a combination of option values, joined with `|` in the catalog
-/// (`"720p|on"` for keys `["resolution","audio"]`).
-#[derive(Debug, Clone)]
-pub struct Table {
-    /// The options whose values form the key.
-    pub keys: Vec<String>,
-    /// The values by joined key.
-    pub values: BTreeMap<String, Decimal>,
-}
-
-/// A factor on the whole amount when options match.
-#[derive(Debug, Clone)]
-pub struct Multiplier {
-    /// Why, for people (`audio on`).
-    pub label: String,
-    /// Options that must match.
-    pub when: BTreeMap<String, String>,
-    /// The factor (1.5).
-    pub factor: Decimal,
-}
-
-impl OptionSpec {
-    /// Checks `value` against the domain and returns it in canonical form (`8.0` -> `8`).
-    ///
-    /// # Errors
-    /// [`Error::InvalidValue`] naming the option and what is allowed.
-    pub fn check(&self, value: &str, key: &str, model: &str) -> Result<String, Error> {
-        let invalid = || Error::InvalidValue {
-            key: key.to_string(),
-            value: value.to_string(),
-            model: Some(model.to_string()),
-            allowed: self.allowed(),
-        };
-        match &self.domain {
-            Domain::Values(values) => {
-                let v = value.trim();
-                if let Some(hit) = values.iter().find(|a| a.as_str() == v) {
-                    return Ok(hit.clone());
-                }
-                let num = parse_decimal(v).ok_or_else(invalid)?;
-                values
-                    .iter()
-                    .find(|a| parse_decimal(a) == Some(num))
-                    .cloned()
-                    .ok_or_else(invalid)
-            }
-            Domain::Range { min, max, step } => {
-                let num = parse_decimal(value).ok_or_else(invalid)?;
-                if num < *min || num > *max {
-                    return Err(invalid());
-                }
-                if let Some(step) = step {
-                    // num = min + k x step: (num - min) % step, or, where num - min does not
-                    // fit, the same congruence from the two remainders (each below step).
-                    let on_step = match num.checked_sub(*min) {
-                        Some(off) => off.checked_rem(*step).is_some_and(|r| r.is_zero()),
-                        None => match (num.checked_rem(*step), min.checked_rem(*step)) {
-                            (Some(a), Some(b)) => a
-                                .checked_sub(b)
-                                .and_then(|d| d.checked_rem(*step))
-                                .is_some_and(|r| r.is_zero()),
-                            _ => false,
-                        },
-                    };
-                    if !on_step {
-                        return Err(invalid());
-                    }
-                }
-                Ok(num.normalize().to_string())
-            }
-        }
-    }
-
-    /// What the option allows, for messages (`one of 4, 6, 8`, `17 to 161 in steps of 1`).
-    pub fn allowed(&self) -> String {
-        match &self.domain {
-            Domain::Values(v) => format!("one of {}", v.join(", ")),
-            Domain::Range { min, max, step } => match step {
-                Some(s) if *s == Decimal::ONE => format!("a whole number from {min} to {max}"),
-                Some(s) => format!("{min} to {max} in steps of {s}"),
-                None => format!("a number from {min} to {max}"),
-            },
-        }
-    }
-
-    /// True when the option takes numbers.
-    pub fn is_numeric(&self) -> bool {
-        match &self.domain {
-            Domain::Values(v) => v.iter().all(|x| parse_decimal(x).is_some()),
-            Domain::Range { .. } => true,
-        }
-    }
-}
-
-impl Model {
-    /// The option called `name`, if the model takes it.
-    pub fn option(&self, name: &str) -> Option<&OptionSpec> {
-        self.options.iter().find(|o| o.name == name)
-    }
-
-    /// The names of the options, comma separated, for messages.
-    pub fn option_names(&self) -> String {
-        let names: Vec<&str> = self.options.iter().map(|o| o.name.as_str()).collect();
-        if names.is_empty() {
-            "no options".to_string()
-        } else {
-            names.join(", ")
-        }
-    }
-
-    /// True when the price is unknown.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self.billing, Billing::Unknown(_))
-    }
-}
-
 impl Catalog {
-    /// The catalog embedded in gencost.
-    ///
-    /// # Errors
-    /// Only if the embedded file is broken, which the test suite rules out.
-    pub fn embedded() -> Result<Catalog, Error> {
-        Catalog::from_json(DEFAULT_CATALOG_JSON)
-    }
-
     /// Loads a catalog from JSON text: the gencost format, or a fal pricing-API response
     /// (`{"prices":[...]}`), told apart by their top-level keys.
     ///
@@ -370,16 +48,16 @@ impl Catalog {
     /// # Ok::<(), gencost::engine::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Catalog, Error> {
-        if text.len() > super::json::MAX_BYTES {
+        if text.len() > crate::engine::json::MAX_BYTES {
             return Err(Error::TooLarge {
                 what: "catalog".to_string(),
                 bytes: text.len(),
-                limit: super::json::MAX_BYTES,
+                limit: crate::engine::json::MAX_BYTES,
             });
         }
-        let value: Value = super::json::parse(text).map_err(Error::CatalogJson)?;
+        let value: Value = crate::engine::json::parse(text).map_err(Error::CatalogJson)?;
         if value.get("prices").is_some() && value.get("models").is_none() {
-            return super::fal_import::from_fal_pricing(&value);
+            return super::fal::from_fal_pricing(&value);
         }
         Catalog::from_value(&value)
     }
@@ -416,7 +94,7 @@ impl Catalog {
                 "version",
                 format!(
                     "version {} is not supported (this gencost reads {FORMAT_VERSION})",
-                    super::text::shown(v)
+                    text::shown(v)
                 ),
             )),
             Some(other) => errors.push(Error::field(
@@ -490,58 +168,6 @@ impl Catalog {
         }
     }
 
-    /// A catalog without models (what the app falls back to if even the embedded one fails).
-    pub fn empty() -> Catalog {
-        Catalog {
-            currency: "USD".to_string(),
-            models: Vec::new(),
-            by_id: BTreeMap::new(),
-        }
-    }
-
-    /// A catalog from models already built; ids must be unique.
-    ///
-    /// # Errors
-    /// [`Error::Catalog`] naming each duplicated id.
-    pub fn new(currency: String, models: Vec<Model>) -> Result<Catalog, Error> {
-        let mut by_id = BTreeMap::new();
-        let mut errors = Vec::new();
-        for (i, m) in models.iter().enumerate() {
-            if by_id.insert(m.id.clone(), i).is_some() {
-                errors.push(Error::field(Some(&m.id), "id", "appears more than once"));
-            }
-        }
-        if errors.is_empty() {
-            Ok(Catalog {
-                currency,
-                models,
-                by_id,
-            })
-        } else {
-            Err(Error::Catalog(errors))
-        }
-    }
-
-    /// Every model, in catalog order.
-    pub fn models(&self) -> &[Model] {
-        &self.models
-    }
-
-    /// The model with this id.
-    ///
-    /// # Errors
-    /// [`Error::UnknownModel`].
-    pub fn model(&self, id: &str) -> Result<&Model, Error> {
-        self.by_id
-            .get(id)
-            .map(|&i| &self.models[i])
-            .ok_or_else(|| Error::UnknownModel(id.to_string()))
-    }
-
-    /// The currency every price is in.
-    pub fn currency(&self) -> &str {
-        &self.currency
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -712,133 +338,67 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .unwrap_or_else(|| format!("#{}", index + 1));
+        .unwrap_or_else(|| format!("#{}", index.saturating_add(1)));
     let r =
         RawModel::from_value(raw).map_err(|e| vec![Error::field(Some(&id_hint), "(shape)", e)])?;
-    let id = r.id.clone();
-    let mut errors = Vec::new();
-    let mut err = |field: &str, msg: String| errors.push(Error::field(Some(&id_hint), field, msg));
-    if !is_endpoint_id(&id) {
-        err(
-            "id",
-            format!(
-                "{} is not an endpoint id (letters, digits and . _ : + @ ~ - in /-separated parts)",
-                super::text::quoted(&id)
-            ),
-        );
-    }
-    for (field, text) in [
-        ("name", &r.name),
-        ("provider", &r.provider),
-        ("source", &r.source),
-    ] {
-        if text.trim().is_empty() {
-            err(field, "must not be empty".into());
-        }
-    }
-    if !super::url::is_web_page(&r.source) {
-        err(
-            "source",
-            format!(
-                "{} is not an http:// or https:// URL",
-                super::text::quoted(&r.source)
-            ),
-        );
-    }
-    if !is_date(&r.verified) {
-        err(
-            "verified",
-            format!(
-                "{} is not a date (YYYY-MM-DD)",
-                super::text::quoted(&r.verified)
-            ),
-        );
-    }
+    let mut errors: Vec<(String, String)> = Vec::new();
     let kind = Kind::parse(&r.kind);
     if kind.is_none() {
-        err(
-            "kind",
-            format!("{:?} is not one of image, video, audio, other", r.kind),
-        );
+        errors.push((
+            "kind".into(),
+            format!(
+                "{} is not one of image, video, audio, other",
+                text::quoted(&r.kind)
+            ),
+        ));
     }
-
     let mut options: Vec<OptionSpec> = Vec::new();
     for (i, o) in r.options.iter().enumerate() {
-        let field = format!("options[{i}]");
         match parse_option(o) {
-            Ok(spec) => {
-                if options.iter().any(|x| x.name == spec.name) {
-                    err(&field, format!("option `{}` appears twice", spec.name));
-                }
-                options.push(spec);
-            }
+            Ok(spec) => options.push(spec),
             Err((spec, msg)) => {
-                err(&format!("{field} ({})", o.name), msg);
+                errors.push((format!("options[{i}] ({})", o.name), msg));
                 // Still known by name, so the billing lines that use it are not reported too.
                 options.extend(spec);
             }
         }
     }
-
-    let billing = parse_billing(&r.billing, &options);
-    let billing = match billing {
+    let billing = match parse_billing(&r.billing, &options) {
         Ok(b) => Some(b),
         Err(list) => {
-            for (field, msg) in list {
-                err(&field, msg);
-            }
+            errors.extend(list);
             None
         }
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let (Some(kind), Some(billing)) = (kind, billing) else {
-        return Err(errors);
+    let as_errors = |list: Vec<(String, String)>| -> Vec<Error> {
+        list.into_iter()
+            .map(|(f, m)| Error::field(Some(&id_hint), f, m))
+            .collect()
     };
-    let mut model = Model {
-        id,
+    let (Some(kind), Some(billing), true) = (kind, billing, errors.is_empty()) else {
+        // What could not be read is said; the identity is checked all the same.
+        errors.extend(super::model::identity_problems(
+            &r.id,
+            &r.name,
+            &r.provider,
+            &r.source,
+            Some(&r.verified),
+        ));
+        return Err(as_errors(errors));
+    };
+    Model::new(ModelParts {
+        id: r.id,
         name: r.name,
         provider: r.provider,
         kind,
         options,
         billing,
         source: r.source,
-        verified: r.verified,
-        summary: String::new(),
+        verified: Some(r.verified),
+        summary: r.summary,
         note: r.note,
-    };
-    model.summary = r
-        .summary
-        .unwrap_or_else(|| super::describe::summary(&model));
-    Ok(model)
-}
-
-/// A real calendar date written `YYYY-MM-DD` (`2026-02-29` is not one).
-pub(crate) fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    })
+    .map_err(as_errors)
 }
 
 /// An option, or the problem with it (and the option itself when only its default is wrong).
@@ -872,20 +432,7 @@ fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<OptionSpec>, String
 
 /// The option's name and domain (its default is checked by [`parse_option`]).
 fn parse_domain(o: &RawOption) -> Result<OptionSpec, String> {
-    if o.name.is_empty()
-        || !o
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        return Err(format!(
-            "name {:?} must be lowercase letters, digits or _",
-            o.name
-        ));
-    }
-    if super::vocabulary::is_reserved(&o.name) {
-        return Err(format!("name `{}` is reserved for the scenario", o.name));
-    }
+    super::model::check_option_name(&o.name)?;
     let domain = match (&o.values, &o.min, &o.max) {
         (Some(values), None, None) => {
             if values.is_empty() {
@@ -899,8 +446,8 @@ fn parse_domain(o: &RawOption) -> Result<OptionSpec, String> {
                 if let Some(first) = list.iter().take(i).find(|w| same(w)) {
                     return Err(format!(
                         "values {} and {} are the same value",
-                        super::text::quoted(first),
-                        super::text::quoted(v)
+                        text::quoted(first),
+                        text::quoted(v)
                     ));
                 }
             }
@@ -1279,8 +826,8 @@ fn parse_table(
         if let Some(first) = written.get(&key) {
             return Err(format!(
                 "keys {} and {} name the same options",
-                super::text::quoted(first),
-                super::text::quoted(combo)
+                text::quoted(first),
+                text::quoted(combo)
             ));
         }
         written.insert(key.clone(), combo.clone());

@@ -1,7 +1,7 @@
 //! Benchmark (prints figures; not a test): quotes per second for a 3-step workflow, natively,
 //! from parsing the share URL to the finished quote, and the quote alone.
 //!
-//! `cargo run --profile bench --bin bench-quote`
+//! `cargo bench --bench quote`
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
