@@ -304,3 +304,33 @@ fn models_lists_every_model_with_its_rule() {
         .lines()
         .any(|l| l.starts_with("fal-ai/stable-audio ") && l.contains("price unknown")));
 }
+
+#[test]
+fn version_and_help_for_each_command() {
+    let out = gencost(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("gencost {}", env!("CARGO_PKG_VERSION"))
+    );
+    for (args, first) in [
+        (vec!["help"], "gencost "),
+        (vec!["--help"], "gencost "),
+        (vec!["help", "quote"], "usage: gencost quote [--catalog FILE] [--json]"),
+        (vec!["quote", "--help"], "usage: gencost quote [--catalog FILE] [--json]"),
+        (vec!["help", "models"], "usage: gencost models"),
+        (vec!["models", "-h"], "usage: gencost models"),
+        (vec!["help", "check-catalog"], "usage: gencost check-catalog FILE"),
+    ] {
+        let out = gencost(&args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with(first), "{args:?}: {text}");
+    }
+    let out = gencost(&["help", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "gencost: no help for \"frobnicate\" (see gencost help)"
+    );
+}

@@ -340,7 +340,7 @@ fn d14_cli_messages_are_one_short_line() {
         assert!(err.contains(want), "{args:?}: {err}");
         err
     };
-    one_line(&["frobnicate"], "unknown command \"frobnicate\" (see gencost --help)");
+    one_line(&["frobnicate"], "unknown command \"frobnicate\" (see gencost help)");
     one_line(&["quote"], "quote takes one share URL");
     one_line(&["--nope"], "unknown flag --nope");
     one_line(&["quote", "--catalog", "a.json", "--catalog", "b.json", "model=x"], "--catalog is given twice");

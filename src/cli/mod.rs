@@ -7,13 +7,22 @@ use std::io::Write;
 use crate::engine::vocabulary::{Key, PAGE_KEYS};
 use crate::engine::{self, report, Catalog, Error};
 
+mod help;
+
+pub use help::Command;
+
 /// What went wrong while running a command: a message for stderr.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CliError {
-    /// The command line itself is wrong.
-    #[error("{0} (see gencost --help)")]
-    Usage(String),
+    /// The command line itself is wrong; the message points at the help of `command`.
+    #[error("{message} (see gencost help{})", .command.map(|c| format!(" {}", c.name())).unwrap_or_default())]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// The command whose help to read, if one was named.
+        command: Option<Command>,
+    },
     /// A file could not be read.
     #[error("cannot read {}: {reason}", crate::engine::text::shown(.path))]
     Read {
@@ -25,25 +34,17 @@ pub enum CliError {
     /// The engine refused the input.
     #[error("{0}")]
     Engine(#[from] Error),
-    /// A catalog with problems (check-catalog prints them all).
+    /// A catalog with problems (check-catalog prints them all), or a request the CLI cannot serve.
     #[error("{0}")]
-    Catalog(String),
+    Refused(String),
 }
 
-/// The help text.
-pub const HELP: &str = "gencost: what will this cost us? Exact costs of image, video and audio model APIs.
-
-usage:
-  gencost quote [--catalog FILE] [--json] <share URL or query string>
-  gencost models [--catalog FILE] [--json]
-  gencost check-catalog FILE
-
-examples:
-  gencost quote 'model=fal-ai/flux/dev&w=1024&h=768&retry=20'
-  gencost quote --json 'model=fal-ai/veo3&sec=8&audio=on&n=1&s2.model=fal-ai/flux/schnell&s2.n=4&actions=10000'
-
---catalog takes a gencost catalog (www/catalog.schema.json) or a fal pricing-API response.
-Exit status: 0 ok, 2 bad input (one line on stderr).";
+fn usage(message: impl Into<String>, command: Option<Command>) -> CliError {
+    CliError::Usage {
+        message: message.into(),
+        command,
+    }
+}
 
 /// Runs the CLI with `args` (without the program name), writing to `out`.
 ///
@@ -52,40 +53,65 @@ Exit status: 0 ok, 2 bad input (one line on stderr).";
 pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
     let mut catalog_path: Option<String> = None;
     let mut json = false;
+    let mut wants_help = false;
     let mut positional: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--catalog" => match it.next() {
                 Some(_) if catalog_path.is_some() => {
-                    return Err(CliError::Usage("--catalog is given twice".into()))
+                    return Err(usage("--catalog is given twice", None))
                 }
                 Some(p) => catalog_path = Some(p.clone()),
-                None => return Err(CliError::Usage("--catalog needs a file".into())),
+                None => return Err(usage("--catalog needs a file", None)),
             },
             "--json" => json = true,
-            "-h" | "--help" | "help" => {
-                let _ = writeln!(out, "{HELP}");
-                return Ok(());
+            "-h" | "--help" => wants_help = true,
+            "-V" | "--version" => {
+                return write(out, &format!("gencost {}", env!("CARGO_PKG_VERSION")));
             }
             s if s.starts_with("--") => {
-                return Err(CliError::Usage(format!(
-                    "unknown flag {}",
-                    crate::engine::text::shown(s)
-                )))
+                return Err(usage(
+                    format!("unknown flag {}", crate::engine::text::shown(s)),
+                    None,
+                ))
             }
             _ => positional.push(a.clone()),
         }
     }
-    let (command, rest) = match positional.split_first() {
+    let (name, rest) = match positional.split_first() {
         Some((c, r)) => (c.as_str(), r),
-        None => return Err(CliError::Usage("no command given".into())),
+        None if wants_help => return write(out, &help::general()),
+        None => return Err(usage("no command given", None)),
     };
+    if name == "help" {
+        return match rest {
+            [] => write(out, &help::general()),
+            [topic] => match Command::parse(topic) {
+                Some(c) => write(out, &c.help()),
+                None => Err(usage(
+                    format!("no help for {}", crate::engine::text::quoted(topic)),
+                    None,
+                )),
+            },
+            _ => Err(usage("help takes one command", None)),
+        };
+    }
+    let Some(command) = Command::parse(name) else {
+        return Err(usage(
+            format!("unknown command {}", crate::engine::text::quoted(name)),
+            None,
+        ));
+    };
+    if wants_help {
+        return write(out, &command.help());
+    }
     match command {
-        "quote" => {
+        Command::Quote => {
             let [query] = rest else {
-                return Err(CliError::Usage(
-                    "quote takes one share URL or query string (quote it in the shell)".into(),
+                return Err(usage(
+                    "quote takes one share URL or query string, in quotes",
+                    Some(command),
                 ));
             };
             // A link from the browser may name its catalog by URL; the CLI never fetches.
@@ -94,7 +120,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                 page_keys.iter().find(|(k, _)| k == Key::Catalog.name()),
                 &catalog_path,
             ) {
-                return Err(CliError::Usage(format!(
+                return Err(CliError::Refused(format!(
                     "this link uses the catalog at {}: download it and pass --catalog FILE",
                     crate::engine::text::shown(url)
                 )));
@@ -110,16 +136,16 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
             };
             write(out, text.trim_end())
         }
-        "models" => {
+        Command::Models => {
             if !rest.is_empty() {
-                return Err(CliError::Usage("models takes no arguments".into()));
+                return Err(usage("models takes no arguments", Some(command)));
             }
             let catalog = load(catalog_path.as_deref())?;
             write(out, &models(&catalog, json))
         }
-        "check-catalog" => {
+        Command::CheckCatalog => {
             let [path] = rest else {
-                return Err(CliError::Usage("check-catalog takes one FILE".into()));
+                return Err(usage("check-catalog takes one FILE", Some(command)));
             };
             let text = read(path)?;
             match Catalog::from_json(&text) {
@@ -127,7 +153,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                 Err(e) => {
                     let problems: Vec<String> =
                         e.problems().iter().map(|p| p.to_string()).collect();
-                    Err(CliError::Catalog(format!(
+                    Err(CliError::Refused(format!(
                         "{}: {} problem(s)\n{}",
                         crate::engine::text::shown(path),
                         problems.len(),
@@ -136,10 +162,6 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
                 }
             }
         }
-        other => Err(CliError::Usage(format!(
-            "unknown command {}",
-            crate::engine::text::quoted(other)
-        ))),
     }
 }
 
@@ -194,7 +216,7 @@ fn load(path: Option<&str>) -> Result<Catalog, CliError> {
                     String::new()
                 };
                 let first = problems.first().map(|x| x.to_string()).unwrap_or_default();
-                CliError::Catalog(format!(
+                CliError::Refused(format!(
                     "{}: {first}{more}",
                     crate::engine::text::shown(p)
                 ))

@@ -1,0 +1,100 @@
+//! The CLI's help texts: one for the tool, one per command.
+
+/// A command of the CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// `gencost quote`
+    Quote,
+    /// `gencost models`
+    Models,
+    /// `gencost check-catalog`
+    CheckCatalog,
+}
+
+impl Command {
+    /// Every command, in the order help lists them.
+    pub const ALL: [Command; 3] = [Command::Quote, Command::Models, Command::CheckCatalog];
+
+    /// The command's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Quote => "quote",
+            Command::Models => "models",
+            Command::CheckCatalog => "check-catalog",
+        }
+    }
+
+    /// The command called `name`.
+    pub fn parse(name: &str) -> Option<Command> {
+        Command::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The command's usage line.
+    pub fn usage(self) -> &'static str {
+        match self {
+            Command::Quote => "gencost quote [--catalog FILE] [--json] <share URL or query string>",
+            Command::Models => "gencost models [--catalog FILE] [--json]",
+            Command::CheckCatalog => "gencost check-catalog FILE",
+        }
+    }
+
+    /// The command's own help.
+    pub fn help(self) -> String {
+        let body = match self {
+            Command::Quote => QUOTE,
+            Command::Models => MODELS,
+            Command::CheckCatalog => CHECK_CATALOG,
+        };
+        format!("usage: {}\n\n{body}", self.usage())
+    }
+}
+
+const QUOTE: &str = "Quotes a scenario: the cost of one generation of each step with its line items, the
+retry maths, the cost per accepted output and per user action, actions per $1 and the monthly
+spend, with the arithmetic of every figure.
+
+The scenario is a share link of the calculator or its query string (quote it in the shell):
+  model, w, h, sec, n, retry, max, fallback, failover, actions, any option of the model, and
+  s2. to s20. before the keys of workflow steps 2 to 20.
+
+options:
+  --catalog FILE  a gencost catalog or a fal pricing-API response instead of the built-in one
+  --json          the quote as JSON, every amount a decimal string at full precision
+
+examples:
+  gencost quote 'model=fal-ai/flux/dev&w=1024&h=768&retry=20'
+  gencost quote --json 'model=fal-ai/veo3&sec=8&audio=on&s2.model=fal-ai/flux/schnell&s2.n=4&actions=10000'";
+
+const MODELS: &str = "Lists every model of the catalog with its kind and its billing rule in one line.
+
+options:
+  --catalog FILE  a gencost catalog or a fal pricing-API response instead of the built-in one
+  --json          the list as JSON: id, name, provider, kind, rule, options, source, verified";
+
+const CHECK_CATALOG: &str = "Checks a catalog file (gencost format or a fal pricing-API response) and prints
+every problem, each naming the model and the field; `ok: N models` when there is none.";
+
+/// The tool's help.
+pub fn general() -> String {
+    let usages: Vec<String> = Command::ALL
+        .iter()
+        .map(|c| format!("  {}", c.usage()))
+        .collect();
+    format!(
+        "gencost {}: what will this cost us? Exact costs of image, video and audio model APIs.
+
+usage:
+{}
+  gencost help [COMMAND]
+  gencost --version
+
+examples:
+  gencost quote 'model=fal-ai/flux/dev&w=1024&h=768&retry=20'
+  gencost quote --json 'model=fal-ai/veo3&sec=8&audio=on&n=1&s2.model=fal-ai/flux/schnell&s2.n=4&actions=10000'
+
+--catalog takes a gencost catalog (www/catalog.schema.json) or a fal pricing-API response.
+Exit status: 0 ok, 2 bad input (one line on stderr).",
+        env!("CARGO_PKG_VERSION"),
+        usages.join("\n")
+    )
+}
