@@ -1,3 +1,4 @@
+#![deny(clippy::arithmetic_side_effects)]
 //! The billing-rule engine: pure Rust, no browser, no fetching. Data comes in as `&str`.
 //!
 //! - [`catalog`]: models and their billing rules, loaded from JSON (gencost format or a fal
@@ -10,6 +11,7 @@
 
 pub mod assess;
 pub mod catalog;
+pub mod chart;
 pub mod draft;
 mod error;
 pub mod json;

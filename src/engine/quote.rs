@@ -167,7 +167,7 @@ impl Quote {
             s.costs
                 .as_ref()
                 .err()
-                .map(|r| format!("step {} ({}): {r}", i + 1, s.model))
+                .map(|r| format!("step {} ({}): {r}", i.saturating_add(1), s.model))
         })
     }
 }

@@ -52,7 +52,7 @@ pub fn parse_query(text: &str) -> Result<Scenario, Error> {
 pub fn query_part(text: &str) -> &str {
     let t = text.trim();
     let q = match t.find('?') {
-        Some(i) => &t[i + 1..],
+        Some(i) => t.get(i.saturating_add(1)..).unwrap_or_default(),
         // A URL without a query (`https://host/`) has no pairs; a bare query may hold `://` in a value.
         None if t.starts_with("https://") || t.starts_with("http://") => "",
         None => t,
@@ -312,17 +312,17 @@ pub fn decode(text: &str) -> Option<String> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
+                let hex = bytes.get(i.saturating_add(1)..i.saturating_add(3))?;
                 if !hex.iter().all(u8::is_ascii_hexdigit) {
                     return None;
                 }
                 let s = std::str::from_utf8(hex).ok()?;
                 out.push(u8::from_str_radix(s, 16).ok()?);
-                i += 2;
+                i = i.saturating_add(2);
             }
             b => out.push(b),
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
     String::from_utf8(out).ok()
 }

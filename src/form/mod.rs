@@ -1,3 +1,4 @@
+#![deny(clippy::arithmetic_side_effects)]
 //! The calculator's form and what it shows, without a browser: the state behind the page, its
 //! share URL, and everything the page displays, computed by the engine. The Leptos components
 //! (`crate::app`) only render this; tests run natively.
@@ -13,8 +14,9 @@ use crate::engine::vocabulary::{
 };
 use crate::engine::{Catalog, Draft};
 
-pub mod chart;
 mod embed;
+
+pub use crate::engine::chart;
 mod view;
 
 pub use embed::{embed_code, EmbedCode};

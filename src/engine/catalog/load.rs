@@ -359,7 +359,7 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
             Err((spec, msg)) => {
                 errors.push((format!("options[{i}] ({})", o.name), msg));
                 // Still known by name, so the billing lines that use it are not reported too.
-                options.extend(spec);
+                options.extend(spec.map(|b| *b));
             }
         }
     }
@@ -402,7 +402,7 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
 }
 
 /// An option, or the problem with it (and the option itself when only its default is wrong).
-fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<OptionSpec>, String)> {
+fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<Box<OptionSpec>>, String)> {
     let mut spec = parse_domain(o).map_err(|m| (None, m))?;
     if let Domain::Range { .. } = spec.domain {
         if let Err(m) = decimal_field(&o.default) {
@@ -425,7 +425,7 @@ fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<OptionSpec>, String
                 Domain::Values(v) => v.first().cloned().unwrap_or_default(),
                 Domain::Range { min, .. } => min.to_string(),
             };
-            Err((Some(spec), msg))
+            Err((Some(Box::new(spec)), msg))
         }
     }
 }
@@ -501,7 +501,7 @@ fn parse_billing(b: &RawBilling, options: &[OptionSpec]) -> Result<Billing, Fiel
                 ));
                 return Err(errors);
             }
-            return Ok(Billing::Unknown(reason.clone()));
+            Ok(Billing::Unknown(reason.clone()))
         }
         (None, Some(lines)) if !lines.is_empty() => {
             let mut out = Vec::new();

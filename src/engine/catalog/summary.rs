@@ -57,7 +57,7 @@ fn unit(l: &LineRule) -> String {
             && !label.ends_with("ss")
             && !matches!(l.quantity, Quantity::Output) =>
         {
-            label[..label.len() - 1].to_string()
+            label.strip_suffix('s').unwrap_or(label).to_string()
         }
         "1" => label.to_string(),
         "60" => format!("minute of {label}"),

@@ -4,7 +4,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::engine::money::display_usd;
+use super::money::display_usd;
 
 /// The drawing area of the chart, in SVG user units.
 pub const WIDTH: u32 = 320;
@@ -12,6 +12,9 @@ pub const WIDTH: u32 = 320;
 pub const HEIGHT: u32 = 160;
 const LEFT: u32 = 56;
 const TOP: u32 = 10;
+/// The whole SVG with its margins: LEFT + WIDTH + 12 by TOP + HEIGHT + 30.
+const VIEW_WIDTH: u32 = 388;
+const VIEW_HEIGHT: u32 = 200;
 
 /// A chart ready to draw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,23 +57,32 @@ impl Chart {
         let max_r = Decimal::new(9, 1);
         // top of the y axis: c / (1 - 0.9) = 10 c
         let y_max = c.checked_mul(Decimal::TEN)?;
-        let x_of = |r: Decimal| left + r / max_r * w;
-        let y_of = |v: Decimal| top + h - v.checked_div(y_max).unwrap_or_default() * h;
+        // Every coordinate is a share (0 to 1.9) of a few hundred units: checked all the same.
+        let x_of = |r: Decimal| {
+            r.checked_div(max_r)
+                .and_then(|f| f.checked_mul(w))
+                .and_then(|x| x.checked_add(left))
+        };
+        let y_of = |v: Decimal| {
+            v.checked_div(y_max)
+                .and_then(|f| f.checked_mul(h))
+                .and_then(|y| top.checked_add(h)?.checked_sub(y))
+        };
         let mut curve = String::new();
         let mut linear = String::new();
         for i in 0..=45u32 {
-            let r = Decimal::from(i * 2) / Decimal::ONE_HUNDRED;
-            let cost = c.checked_div(Decimal::ONE - r)?;
-            let lin = c.checked_mul(Decimal::ONE + r)?;
+            let r = Decimal::from(i.saturating_mul(2)).checked_div(Decimal::ONE_HUNDRED)?;
+            let cost = c.checked_div(Decimal::ONE.checked_sub(r)?)?;
+            let lin = c.checked_mul(Decimal::ONE.checked_add(r)?)?;
             let cmd = if i == 0 { 'M' } else { 'L' };
-            curve.push_str(&format!("{cmd}{} {} ", px(x_of(r)), px(y_of(cost))));
-            linear.push_str(&format!("{cmd}{} {} ", px(x_of(r)), px(y_of(lin))));
+            curve.push_str(&format!("{cmd}{} {} ", px(x_of(r)?), px(y_of(cost)?)));
+            linear.push_str(&format!("{cmd}{} {} ", px(x_of(r)?), px(y_of(lin)?)));
         }
-        let r = r_percent / Decimal::ONE_HUNDRED;
+        let r = r_percent.checked_div(Decimal::ONE_HUNDRED)?;
         let (marker, marker_label) = if r >= Decimal::ZERO && r <= max_r {
-            let cost = c.checked_div(Decimal::ONE - r)?;
+            let cost = c.checked_div(Decimal::ONE.checked_sub(r)?)?;
             (
-                Some((px(x_of(r)), px(y_of(cost)))),
+                Some((px(x_of(r)?), px(y_of(cost)?))),
                 format!(
                     "{} % rejected: {} per accepted output",
                     r_percent.normalize(),
@@ -96,17 +108,18 @@ impl Chart {
             Decimal::ONE,
         ]
         .iter()
-        .map(|f| (px(y_of(y_max * f)), display_usd(y_max * f)))
-        .collect();
+        .map(|f| {
+            let v = y_max.checked_mul(*f)?;
+            Some((px(y_of(v)?), display_usd(v)))
+        })
+        .collect::<Option<Vec<_>>>()?;
         let x_ticks = [0u32, 30, 60, 90]
             .iter()
             .map(|p| {
-                (
-                    px(x_of(Decimal::from(*p) / Decimal::ONE_HUNDRED)),
-                    format!("{p} %"),
-                )
+                let r = Decimal::from(*p).checked_div(Decimal::ONE_HUNDRED)?;
+                Some((px(x_of(r)?), format!("{p} %")))
             })
-            .collect();
+            .collect::<Option<Vec<_>>>()?;
         Some(Chart {
             step,
             curve: curve.trim_end().to_string(),
@@ -115,7 +128,7 @@ impl Chart {
             marker_label,
             y_ticks,
             x_ticks,
-            view_box: format!("0 0 {} {}", LEFT + WIDTH + 12, TOP + HEIGHT + 30),
+            view_box: format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}"),
         })
     }
 }
