@@ -19,15 +19,15 @@ pub fn Summary() -> impl IntoView {
             <dl class="gc-totals" aria-live="polite" aria-atomic="true">
                 <div class="gc-total-main">
                     <dt>"Cost per user action"</dt>
-                    <dd data-testid="cost-per-action">{get(|e| e.cost_per_action.clone())}</dd>
+                    <dd data-testid="cost-per-action" data-exact=move || eval.with(|e| e.exact.cost_per_action.clone())>{get(|e| e.cost_per_action.clone())}</dd>
                 </div>
                 <div>
                     <dt>{move || if multi() { "Per generation (one of each step)" } else { "Per generation" }}</dt>
-                    <dd data-testid="cost-per-generation">{get(|e| e.cost_per_generation.clone())}</dd>
+                    <dd data-testid="cost-per-generation" data-exact=move || eval.with(|e| e.exact.cost_per_generation.clone())>{get(|e| e.cost_per_generation.clone())}</dd>
                 </div>
                 <div>
                     <dt>{move || if multi() { "Per accepted output (one of each step)" } else { "Per accepted output" }}</dt>
-                    <dd data-testid="cost-per-accepted-output">{get(|e| e.cost_per_accepted_output.clone())}</dd>
+                    <dd data-testid="cost-per-accepted-output" data-exact=move || eval.with(|e| e.exact.cost_per_accepted_output.clone())>{get(|e| e.cost_per_accepted_output.clone())}</dd>
                 </div>
                 <div>
                     <dt>"Actions per $1"</dt>
@@ -35,7 +35,7 @@ pub fn Summary() -> impl IntoView {
                 </div>
                 <div>
                     <dt>"Monthly spend"</dt>
-                    <dd data-testid="monthly">{get(|e| e.monthly.clone())}</dd>
+                    <dd data-testid="monthly" data-exact=move || eval.with(|e| e.exact.monthly.clone())>{get(|e| e.monthly.clone())}</dd>
                 </div>
             </dl>
             {move || eval.with(|e| e.no_total.clone()).map(|m| view! { <p class="gc-unknown" data-testid="unknown">{m}</p> })}

@@ -21,7 +21,7 @@ mod view;
 
 pub use embed::{embed_code, EmbedCode};
 pub use view::{
-    evaluate, model_groups, model_groups_with, Control, Evaluation, FieldError, LineView,
+    evaluate, model_groups, model_groups_with, Control, Evaluation, ExactFigures, FieldError, LineView,
     ModelFacts, OptionView, SplitPart, StepFigures, StepView,
 };
 

@@ -3,7 +3,7 @@
 
 use crate::engine::assess::{NoTotal, StepOutcome, StepState};
 use crate::engine::catalog::{Domain, Kind, Model};
-use crate::engine::money::{display_number, display_percent, display_usd};
+use crate::engine::money::{display_number, display_percent, display_usd, exact};
 use crate::engine::report::{arithmetic, explain, Symbols};
 use crate::engine::vocabulary::{option_label, step_prefix, Key};
 use crate::engine::{assess, Catalog, Error, Priced};
@@ -140,6 +140,19 @@ impl StepView {
     }
 }
 
+/// The exact figures behind the rounded ones.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExactFigures {
+    /// The cost of one generation of each step.
+    pub cost_per_generation: Option<String>,
+    /// The cost of one accepted output of each step.
+    pub cost_per_accepted_output: Option<String>,
+    /// The expected cost of one user action.
+    pub cost_per_action: Option<String>,
+    /// The monthly spend.
+    pub monthly: Option<String>,
+}
+
 /// One step's share of the cost per action, for the split bar (x and width in percent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitPart {
@@ -166,6 +179,9 @@ pub struct Evaluation {
     pub cost_per_accepted_output: Option<String>,
     /// The expected cost of one user action.
     pub cost_per_action: Option<String>,
+    /// The exact cost per generation and per action (every digit, for `data-exact`): what a
+    /// host page's script or a test can compare without parsing a rounded figure.
+    pub exact: ExactFigures,
     /// How many actions $1 buys.
     pub actions_per_dollar: Option<String>,
     /// Monthly spend, when actions per month is set and valid.
@@ -348,6 +364,12 @@ pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
         cost_per_generation: t.cost_per_generation.map(with_usd),
         cost_per_accepted_output: t.cost_per_accepted_output.map(with_usd),
         cost_per_action: cost_per_action.map(with_usd),
+        exact: ExactFigures {
+            cost_per_generation: t.cost_per_generation.map(exact),
+            cost_per_accepted_output: t.cost_per_accepted_output.map(exact),
+            cost_per_action: cost_per_action.map(exact),
+            monthly: t.monthly.as_ref().ok().copied().flatten().map(exact),
+        },
         actions_per_dollar: cost_per_action.map(|c| match t.actions_per_dollar {
             Some(a) => display_number(a, 2),
             None if c.is_zero() => "unlimited".to_string(),

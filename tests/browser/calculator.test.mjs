@@ -234,3 +234,20 @@ test('a 320 px phone gets no horizontal scrolling', async () => {
   if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(ROOT, 'tests/browser/phone.png'), fullPage: true });
   await page.close();
 });
+
+test('every published price of the shared table, as the page shows it', async () => {
+  // tests/published-prices.json: the same rows the engine, CLI and wasm tests check; each row's
+  // arithmetic from the provider's published price is in the file.
+  const { rows } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/published-prices.json'), 'utf8'));
+  assert.ok(rows.length > 0);
+  const page = await open(browser, `${site.url}/`);
+  for (const row of rows) {
+    await page.goto(`${site.url}/?${row.query}`);
+    await page.waitForFunction((want) => document.querySelector('[data-testid="cost-per-generation"]')?.dataset.exact === want,
+      row.cost_per_generation, { timeout: 10000 }).catch(() => {});
+    const exact = await page.locator('[data-testid="cost-per-generation"]').getAttribute('data-exact');
+    assert.equal(exact, row.cost_per_generation, `${row.query}: ${row.arithmetic}`);
+  }
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
