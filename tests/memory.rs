@@ -39,11 +39,11 @@ fn a_catalog_of_small_arrays_is_read_in_memory_proportional_to_it() {
     // The hostile shape: `[[],[],...]` as the model list, 4 MiB less a little.
     let head = r#"{"format":"gencost-catalog","version":1,"models":["#;
     let mut text = String::from(head);
-    while text.len() < gencost::engine::json::MAX_BYTES - 16 {
+    while text.len() < gencost::engine::catalog::MAX_BYTES - 16 {
         text.push_str("[],");
     }
     text.push_str("[]]}");
-    assert!(text.len() <= gencost::engine::json::MAX_BYTES);
+    assert!(text.len() <= gencost::engine::catalog::MAX_BYTES);
     let before = CURRENT.load(Ordering::SeqCst);
     PEAK.store(before, Ordering::SeqCst);
     let result = gencost::engine::Catalog::from_json(&text);

@@ -285,7 +285,7 @@ fn load_catalog(url: String, latest: StoredValue<u64>, ctx: Ctx, status: RwSigna
 
 /// Fetches and reads a catalog, refusing one larger than the engine reads before reading it.
 async fn fetch_catalog(url: &str) -> Result<Catalog, String> {
-    let limit = crate::engine::json::MAX_BYTES;
+    let limit = crate::engine::catalog::MAX_BYTES;
     let resp = gloo_net::http::Request::get(url)
         .send()
         .await
@@ -298,7 +298,7 @@ async fn fetch_catalog(url: &str) -> Result<Catalog, String> {
         .get("content-length")
         .and_then(|l| l.trim().parse::<usize>().ok());
     if let Some(len) = declared.filter(|l| *l > limit) {
-        return Err(crate::engine::json::too_large(len));
+        return Err(crate::engine::catalog::too_large(len));
     }
     let text = resp
         .text()

@@ -172,11 +172,11 @@ fn write(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads a file of at most [`crate::engine::json::MAX_BYTES`], never more (`/dev/zero` ends
+/// Reads a file of at most [`crate::engine::catalog::MAX_BYTES`], never more (`/dev/zero` ends
 /// with a message, not with the memory).
 fn read(path: &str) -> Result<String, CliError> {
     use std::io::Read;
-    let limit = crate::engine::json::MAX_BYTES;
+    let limit = crate::engine::catalog::MAX_BYTES;
     let failed = |e: std::io::Error| CliError::Read {
         path: path.to_string(),
         reason: e.to_string().to_lowercase(),

@@ -14,7 +14,6 @@ pub mod catalog;
 pub mod chart;
 pub mod draft;
 mod error;
-pub mod json;
 pub mod money;
 pub mod quote;
 pub mod report;

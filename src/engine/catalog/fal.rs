@@ -11,7 +11,7 @@ use super::{
     is_endpoint_id, Billing, Catalog, Domain, Kind, LineRule, Model, ModelParts, OptionSpec, Price,
     Quantity,
 };
-use crate::engine::json::Value;
+use super::json::Value;
 use crate::engine::money::parse_decimal;
 use crate::engine::{text, Error};
 

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-use crate::engine::json::{Fields, Map as JsonMap, Value};
+use super::json::{Fields, Map as JsonMap, Value};
 use crate::engine::money::{decimal_field, parse_decimal};
 use crate::engine::{text, Error};
 use super::{
@@ -48,14 +48,14 @@ impl Catalog {
     /// # Ok::<(), gencost::engine::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Catalog, Error> {
-        if text.len() > crate::engine::json::MAX_BYTES {
+        if text.len() > super::json::MAX_BYTES {
             return Err(Error::TooLarge {
                 what: "catalog".to_string(),
                 bytes: text.len(),
-                limit: crate::engine::json::MAX_BYTES,
+                limit: super::json::MAX_BYTES,
             });
         }
-        let value: Value = crate::engine::json::parse(text).map_err(Error::CatalogJson)?;
+        let value: Value = super::json::parse(text).map_err(Error::CatalogJson)?;
         if value.get("prices").is_some() && value.get("models").is_none() {
             return super::fal::from_fal_pricing(&value);
         }
@@ -67,12 +67,21 @@ impl Catalog {
         let obj = value
             .as_object()
             .ok_or_else(|| Error::field(None, "(top level)", "must be an object"))?;
-        for key in obj.keys() {
-            if !["$schema", "format", "version", "currency", "models", "note"]
-                .contains(&key.as_str())
-            {
-                errors.push(Error::field(None, key, "unknown field"));
-            }
+        let unknown: Vec<&String> = obj
+            .keys()
+            .filter(|k| {
+                !["$schema", "format", "version", "currency", "models", "note"].contains(&k.as_str())
+            })
+            .collect();
+        for key in unknown.iter().take(MAX_PROBLEMS) {
+            errors.push(Error::field(None, key, "unknown field"));
+        }
+        if unknown.len() > MAX_PROBLEMS {
+            errors.push(Error::field(
+                None,
+                "(top level)",
+                format!("and {} more problems", unknown.len().saturating_sub(MAX_PROBLEMS)),
+            ));
         }
         match obj.get("format") {
             Some(Value::String(f)) if f == FORMAT_NAME => {}

@@ -16,11 +16,14 @@ use super::money::parse_decimal;
 use super::Error;
 
 mod fal;
+mod json;
 mod load;
 mod model;
 mod summary;
 
 pub use fal::FAL_PRICING_API;
+pub use json::MAX_BYTES;
+pub use json::too_large;
 pub use load::{FORMAT_NAME, FORMAT_VERSION, MAX_PROBLEMS};
 pub use model::is_endpoint_id;
 pub(crate) use model::ModelParts;
