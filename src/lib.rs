@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! gencost: what will this cost us? Exact costs of image, video and audio model APIs.
 //!
 //! - [`engine`]: the billing-rule engine (pure Rust, host and wasm32);

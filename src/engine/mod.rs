@@ -20,7 +20,7 @@ pub mod report;
 pub mod scenario;
 pub mod share_url;
 pub mod text;
-pub mod url;
+pub(crate) mod url;
 pub mod vocabulary;
 
 pub use assess::{assess, Assessment, StepOutcome, StepState};

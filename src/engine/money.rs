@@ -23,36 +23,6 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     Decimal::from_str_exact(t.trim_start_matches('+')).ok()
 }
 
-/// `a * b`, or an overflow error naming `what`.
-pub fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    Calc::default().mul(a, b, what)
-}
-
-/// `a + b`, or an overflow error naming `what`.
-pub fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    Calc::default().add(a, b, what)
-}
-
-/// `a - b`, or an overflow error naming `what`.
-pub fn sub(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    Calc::default().sub(a, b, what)
-}
-
-/// `a / b`, or an overflow error naming `what` (division by zero included).
-pub fn div(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-    Calc::default().div(a, b, what)
-}
-
-/// `base ^ exp` by repeated squaring, checked.
-pub fn pow(base: Decimal, exp: u32, what: &str) -> Result<Decimal, Error> {
-    Calc::default().pow(base, exp, what)
-}
-
-/// The smallest multiple of `step` that is `>= q` (the provider's "rounded up").
-pub fn round_up_to(q: Decimal, step: Decimal, what: &str) -> Result<Decimal, Error> {
-    Calc::default().round_up_to(q, step, what)
-}
-
 /// Checked arithmetic that also remembers whether any result had to be rounded.
 ///
 /// # Design
@@ -63,7 +33,7 @@ pub fn round_up_to(q: Decimal, step: Decimal, what: &str) -> Result<Decimal, Err
 /// rounding, so a face says "exact" only of a figure that is. The check errs on the safe side: a
 /// result it cannot prove exact counts as rounded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Calc {
+pub(crate) struct Calc {
     rounded: bool,
 }
 
@@ -71,11 +41,6 @@ impl Calc {
     /// True when no operation so far had to round its result.
     pub fn is_exact(&self) -> bool {
         !self.rounded
-    }
-
-    /// Records the roundings of another calculation that fed this one.
-    pub fn absorb(&mut self, other: Calc) {
-        self.rounded |= other.rounded;
     }
 
     /// Records a rounding made elsewhere (a value computed with rounding).
@@ -87,7 +52,7 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
-    pub fn mul(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+    pub(crate) fn mul(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
         let (a, b) = (a.normalize(), b.normalize());
         let r = a.checked_mul(b).ok_or_else(|| overflow(what))?;
         if r.scale() != a.scale().saturating_add(b.scale()) {
@@ -100,7 +65,7 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
-    pub fn div(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+    pub(crate) fn div(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
         let r = a.checked_div(b).ok_or_else(|| overflow(what))?;
         let mut back = Calc::default();
         match back.mul(r, b, what) {
@@ -114,7 +79,7 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
-    pub fn add(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+    pub(crate) fn add(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
         let (a, b) = (a.normalize(), b.normalize());
         let r = a.checked_add(b).ok_or_else(|| overflow(what))?;
         if r.scale() < a.scale().max(b.scale()) {
@@ -127,7 +92,7 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
-    pub fn sub(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+    pub(crate) fn sub(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
         let mut minus_b = b;
         minus_b.set_sign_negative(!b.is_sign_negative());
         self.add(a, minus_b, what)
@@ -137,7 +102,7 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
-    pub fn pow(&mut self, base: Decimal, exp: u32, what: &str) -> Result<Decimal, Error> {
+    pub(crate) fn pow(&mut self, base: Decimal, exp: u32, what: &str) -> Result<Decimal, Error> {
         let mut result = Decimal::ONE;
         let mut b = base;
         let mut e = exp;
@@ -158,7 +123,7 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
-    pub fn round_up_to(&mut self, q: Decimal, step: Decimal, what: &str) -> Result<Decimal, Error> {
+    pub(crate) fn round_up_to(&mut self, q: Decimal, step: Decimal, what: &str) -> Result<Decimal, Error> {
         let mut inner = Calc::default();
         let units = inner.div(q, step, what)?.ceil();
         let up = inner.mul(units, step, what)?;
@@ -187,7 +152,7 @@ fn overflow(what: &str) -> Error {
 /// # Errors
 /// A message that says what is wrong with the text: its form, a sign, too many decimal places,
 /// too large, or more significant digits than exact arithmetic holds.
-pub fn parse_catalog_decimal(text: &str) -> Result<Decimal, String> {
+pub(crate) fn parse_catalog_decimal(text: &str) -> Result<Decimal, String> {
     let shown = super::text::quoted(text);
     if text.starts_with('-') && parse_decimal(text).is_some() {
         return Err(format!(
@@ -289,7 +254,7 @@ pub fn display_number(d: Decimal, places: u32) -> String {
 
 /// `= 1.25` when the number is shown as it is, `≈ 1.005025` when showing it rounds (or the
 /// number itself was rounded: `exact` false). `approx` is the sign for "about" (`≈` or `~`).
-pub fn equals_number(d: Decimal, places: u32, exact: bool, approx: &str) -> String {
+pub(crate) fn equals_number(d: Decimal, places: u32, exact: bool, approx: &str) -> String {
     let r = d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
     if exact && r == d {
         format!("= {}", display_number(d, places))
@@ -300,7 +265,7 @@ pub fn equals_number(d: Decimal, places: u32, exact: bool, approx: &str) -> Stri
 
 /// [`display_number`] marked `~` (or the `approx` sign given) when showing it rounds, or the
 /// number itself was rounded (`exact` false): `1.25`, `~1.005025`.
-pub fn approx_number(d: Decimal, places: u32, exact: bool, approx: &str) -> String {
+pub(crate) fn approx_number(d: Decimal, places: u32, exact: bool, approx: &str) -> String {
     let r = d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
     if exact && r == d {
         display_number(d, places)
@@ -310,7 +275,7 @@ pub fn approx_number(d: Decimal, places: u32, exact: bool, approx: &str) -> Stri
 }
 
 /// `= 20 %`, or `> 99.9999 %` / `< 0.0001 %` where the share is too close to show.
-pub fn equals_percent(fraction: Decimal) -> String {
+pub(crate) fn equals_percent(fraction: Decimal) -> String {
     let p = display_percent(fraction);
     if p.starts_with(['<', '>']) {
         p
@@ -396,12 +361,25 @@ mod tests {
 
     #[test]
     fn rounding_up_and_powers() -> Result<(), Error> {
-        assert_eq!(round_up_to(d("0.75"), d("1"), "x")?, d("1"));
-        assert_eq!(round_up_to(d("1.000001"), d("1"), "x")?, d("2"));
-        assert_eq!(round_up_to(d("2"), d("1"), "x")?, d("2"));
-        assert_eq!(pow(d("0.5"), 3, "x")?, d("0.125"));
-        assert_eq!(pow(d("0.2"), 0, "x")?, d("1"));
-        assert!(pow(d("10"), 40, "x").is_err()); // 10^40 does not fit: an error, not a panic
+        let mut c = Calc::default();
+        assert_eq!(c.round_up_to(d("0.75"), d("1"), "x")?, d("1"));
+        assert_eq!(c.round_up_to(d("1.000001"), d("1"), "x")?, d("2"));
+        assert_eq!(c.round_up_to(d("2"), d("1"), "x")?, d("2"));
+        assert_eq!(c.pow(d("0.5"), 3, "x")?, d("0.125"));
+        assert_eq!(c.pow(d("0.2"), 0, "x")?, d("1"));
+        assert!(c.is_exact());
+        assert!(c.pow(d("10"), 40, "x").is_err()); // 10^40 does not fit: an error, not a panic
+        Ok(())
+    }
+
+    #[test]
+    fn a_rounded_quotient_is_not_exact() -> Result<(), Error> {
+        let mut c = Calc::default();
+        // 1 / 0.8 = 1.25 exactly; 1 / 3 is rounded at 28 digits
+        assert_eq!(c.div(d("1"), d("0.8"), "x")?, d("1.25"));
+        assert!(c.is_exact());
+        c.div(d("1"), d("3"), "x")?;
+        assert!(!c.is_exact());
         Ok(())
     }
 }

@@ -253,7 +253,7 @@ impl Quote {
 ///
 /// # Errors
 /// [`Error::Overflow`] when the sum is too large to compute.
-pub fn shares_percent(parts: &[Decimal]) -> Result<Vec<Decimal>, Error> {
+pub(crate) fn shares_percent(parts: &[Decimal]) -> Result<Vec<Decimal>, Error> {
     let mut calc = Calc::default();
     let mut total = Decimal::ZERO;
     for p in parts {
@@ -319,7 +319,7 @@ pub(crate) fn capped_attempts(
 ///
 /// # Errors
 /// [`Error::InvalidValue`] naming the key, the model and what it allows.
-pub fn resolve_options(
+pub(crate) fn resolve_options(
     model: &Model,
     given: &BTreeMap<String, String>,
     prefix: &str,
@@ -339,7 +339,7 @@ pub fn resolve_options(
 ///
 /// # Errors
 /// As [`quote`].
-pub fn price_generation(
+pub(crate) fn price_generation(
     model: &Model,
     given: &BTreeMap<String, String>,
     prefix: &str,

@@ -49,7 +49,7 @@ pub fn parse_query(text: &str) -> Result<Scenario, Error> {
 }
 
 /// The query part of a URL or query string: after the first `?`, before any `#`.
-pub fn query_part(text: &str) -> &str {
+pub(crate) fn query_part(text: &str) -> &str {
     let t = text.trim();
     let q = match t.find('?') {
         Some(i) => t.get(i.saturating_add(1)..).unwrap_or_default(),
@@ -67,7 +67,7 @@ pub fn query_part(text: &str) -> &str {
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for a bad percent-encoding.
-pub fn pairs(text: &str) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn pairs(text: &str) -> Result<Vec<(String, String)>, Error> {
     query_part(text)
         .split('&')
         .filter(|p| !p.is_empty())
@@ -91,7 +91,7 @@ fn bad_encoding(key: &str, raw: &str) -> Error {
 
 /// Which parts of a pair [`pairs_as_written`] could decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decoded {
+pub(crate) enum Decoded {
     /// Key and value.
     Both,
     /// The key; the value is kept as written.
@@ -102,7 +102,7 @@ pub enum Decoded {
 
 /// Every `(key, value)` pair of a query, decoded where the escapes allow and kept as written
 /// where they do not, so nothing the user wrote is lost.
-pub fn pairs_as_written(text: &str) -> Vec<(String, String, Decoded)> {
+pub(crate) fn pairs_as_written(text: &str) -> Vec<(String, String, Decoded)> {
     query_part(text)
         .split('&')
         .filter(|p| !p.is_empty())
@@ -233,7 +233,7 @@ fn is_key_name(name: &str) -> bool {
 
 /// The problem a pair refused by a form stands for: a key with a step prefix that cannot be, or
 /// (any other key) a key given twice.
-pub fn refused_pair(key: &str) -> Error {
+pub(crate) fn refused_pair(key: &str) -> Error {
     match split_step_key(key) {
         None => Error::UnknownKey {
             key: key.to_string(),
@@ -290,7 +290,7 @@ pub fn to_query(s: &Scenario) -> String {
 }
 
 /// Percent-encodes a key or value; `/` and `:` stay readable (allowed in a query).
-pub fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {
@@ -304,7 +304,7 @@ pub fn encode(text: &str) -> String {
 }
 
 /// Decodes `%XX` and `+` (a space, as forms write it); `None` for a broken escape or bad UTF-8.
-pub fn decode(text: &str) -> Option<String> {
+pub(crate) fn decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -62,7 +62,7 @@ fn is_port(text: &str) -> bool {
 
 /// True for an absolute `http://` or `https://` URL with a host: what a model's `source` must
 /// be (never `javascript:` or `data:`, which a page would render as a link).
-pub fn is_web_page(url: &str) -> bool {
+pub(crate) fn is_web_page(url: &str) -> bool {
     parse(url).is_some()
 }
 
@@ -71,7 +71,7 @@ pub fn is_web_page(url: &str) -> bool {
 ///
 /// # Errors
 /// A short message that says what is allowed.
-pub fn check_catalog_url(url: &str) -> Result<(), String> {
+pub(crate) fn check_catalog_url(url: &str) -> Result<(), String> {
     let shown = super::text::quoted(url);
     let Some(u) = parse(url) else {
         return Err(format!("{shown} is not an https:// URL"));

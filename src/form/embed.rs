@@ -5,6 +5,7 @@ use crate::engine::share_url::encode;
 use crate::engine::vocabulary::{split_step_key, ELEMENT_ATTRIBUTES};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// The two ways to put the current scenario on another page.
 pub struct EmbedCode {
     /// `<script type="module" src=".../embed.js">` and a `<gencost-calculator>` element.
     pub element: String,
