@@ -294,16 +294,15 @@ fn check_options(
 ) -> bool {
     let mut ok = true;
     // The model's own order (w before h), then any other option given, by name.
-    let rank = |n: &str| {
-        primary
-            .options
-            .iter()
-            .position(|o| o.name == n)
-            .unwrap_or(usize::MAX)
-    };
-    let mut given: Vec<(&String, &String)> = input.options.iter().collect();
-    given.sort_by_key(|(n, _)| rank(n));
-    for (name, value) in given {
+    let own = primary
+        .options
+        .iter()
+        .filter_map(|o| input.options.get_key_value(&o.name));
+    let others = input
+        .options
+        .iter()
+        .filter(|(n, _)| primary.option(n).is_none());
+    for (name, value) in own.chain(others) {
         let said = problems.iter().any(|e| {
             e.key()
                 .and_then(|k| k.strip_prefix(prefix))

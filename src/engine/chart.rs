@@ -1,6 +1,8 @@
 //! The retry chart: cost per accepted output c / (1 - r) for r from 0 to 90 %, beside the
-//! linear "c x (1 + r)" rule of thumb it is often mistaken for. Geometry in exact decimals,
-//! rounded to 0.1 px only when written into the SVG path.
+//! linear "c x (1 + r)" rule of thumb it is often mistaken for. Geometry in whole tenths of a
+//! pixel; amounts exact, rounded only in the labels.
+// Pixel arithmetic on constants below 20,000: no sum or product here comes near u32::MAX.
+#![allow(clippy::arithmetic_side_effects)]
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -43,46 +45,59 @@ fn px(d: Decimal) -> String {
         .to_string()
 }
 
+/// Tenths of a pixel written as pixels (`1234` -> `123.4`).
+fn tenths(t: u32) -> String {
+    match t % 10 {
+        0 => (t / 10).to_string(),
+        d => format!("{}.{d}", t / 10),
+    }
+}
+
+/// `n / d` rounded half away from zero (n, d > 0, far below u32::MAX here).
+fn div_round(n: u32, d: u32) -> u32 {
+    n.saturating_mul(2).saturating_add(d) / d.saturating_mul(2).max(1)
+}
+
 impl Chart {
     /// The curve for cost per generation `c` with the current rejection rate `r_percent`.
     /// `None` when `c` is zero (nothing to draw).
+    ///
+    /// # Design
+    /// The curves' shapes do not depend on `c` (the y axis ends at 10 c): at r = 2i %, the curve
+    /// is at HEIGHT / (10 (1 - r)) = 1600 / (100 - 2i) px above the axis and the rule of thumb
+    /// at 16 (1 + r) px, so they are drawn with whole tenths of a pixel. Only the labels and the
+    /// current point use the amounts.
     pub fn retry_curve(c: Decimal, r_percent: Decimal, step: usize) -> Option<Chart> {
         if c <= Decimal::ZERO {
             return None;
         }
-        let w = Decimal::from(WIDTH);
-        let h = Decimal::from(HEIGHT);
-        let left = Decimal::from(LEFT);
-        let top = Decimal::from(TOP);
-        let max_r = Decimal::new(9, 1);
-        // top of the y axis: c / (1 - 0.9) = 10 c
-        let y_max = c.checked_mul(Decimal::TEN)?;
-        // Every coordinate is a share (0 to 1.9) of a few hundred units: checked all the same.
-        let x_of = |r: Decimal| {
-            r.checked_div(max_r)
-                .and_then(|f| f.checked_mul(w))
-                .and_then(|x| x.checked_add(left))
-        };
-        let y_of = |v: Decimal| {
-            v.checked_div(y_max)
-                .and_then(|f| f.checked_mul(h))
-                .and_then(|y| top.checked_add(h)?.checked_sub(y))
-        };
+        let bottom = (TOP + HEIGHT) * 10;
+        let x_at = |i: u32| tenths(LEFT * 10 + div_round(i * 2 * WIDTH * 10, 90));
         let mut curve = String::new();
         let mut linear = String::new();
         for i in 0..=45u32 {
-            let r = Decimal::from(i.saturating_mul(2)).checked_div(Decimal::ONE_HUNDRED)?;
-            let cost = c.checked_div(Decimal::ONE.checked_sub(r)?)?;
-            let lin = c.checked_mul(Decimal::ONE.checked_add(r)?)?;
             let cmd = if i == 0 { 'M' } else { 'L' };
-            curve.push_str(&format!("{cmd}{} {} ", px(x_of(r)?), px(y_of(cost)?)));
-            linear.push_str(&format!("{cmd}{} {} ", px(x_of(r)?), px(y_of(lin)?)));
+            let y = bottom - div_round(HEIGHT * 100, 100 - 2 * i);
+            let y_lin = bottom - div_round(HEIGHT * (100 + 2 * i), 100);
+            curve.push_str(&format!("{cmd}{} {} ", x_at(i), tenths(y)));
+            linear.push_str(&format!("{cmd}{} {} ", x_at(i), tenths(y_lin)));
         }
+        // top of the y axis: c / (1 - 0.9) = 10 c
+        let y_max = c.checked_mul(Decimal::TEN)?;
         let r = r_percent.checked_div(Decimal::ONE_HUNDRED)?;
+        let max_r = Decimal::new(9, 1);
         let (marker, marker_label) = if r >= Decimal::ZERO && r <= max_r {
-            let cost = c.checked_div(Decimal::ONE.checked_sub(r)?)?;
+            let accept = Decimal::ONE.checked_sub(r)?;
+            let cost = c.checked_div(accept)?;
+            // x = LEFT + r / 0.9 x WIDTH; y = TOP + HEIGHT - HEIGHT / (10 (1 - r))
+            let x = r
+                .checked_div(max_r)?
+                .checked_mul(Decimal::from(WIDTH))?
+                .checked_add(Decimal::from(LEFT))?;
+            let up = Decimal::from(HEIGHT).checked_div(accept.checked_mul(Decimal::TEN)?)?;
+            let y = Decimal::from(TOP + HEIGHT).checked_sub(up)?;
             (
-                Some((px(x_of(r)?), px(y_of(cost)?))),
+                Some((px(x), px(y))),
                 format!(
                     "{} % rejected: {} per accepted output",
                     r_percent.normalize(),
@@ -100,26 +115,19 @@ impl Chart {
         } else {
             (None, String::new())
         };
-        let y_ticks = [
-            Decimal::ZERO,
-            Decimal::new(25, 2),
-            Decimal::new(5, 1),
-            Decimal::new(75, 2),
-            Decimal::ONE,
-        ]
-        .iter()
-        .map(|f| {
-            let v = y_max.checked_mul(*f)?;
-            Some((px(y_of(v)?), display_usd(v)))
-        })
-        .collect::<Option<Vec<_>>>()?;
-        let x_ticks = [0u32, 30, 60, 90]
+        let y_ticks = [(0u32, 1u32), (1, 4), (1, 2), (3, 4), (1, 1)]
             .iter()
-            .map(|p| {
-                let r = Decimal::from(*p).checked_div(Decimal::ONE_HUNDRED)?;
-                Some((px(x_of(r)?), format!("{p} %")))
+            .map(|(num, den)| {
+                let v = y_max
+                    .checked_mul(Decimal::from(*num))?
+                    .checked_div(Decimal::from(*den))?;
+                Some((tenths(bottom - HEIGHT * 10 * num / den), display_usd(v)))
             })
             .collect::<Option<Vec<_>>>()?;
+        let x_ticks = [0u32, 15, 30, 45]
+            .iter()
+            .map(|i| (x_at(*i), format!("{} %", i * 2)))
+            .collect();
         Some(Chart {
             step,
             curve: curve.trim_end().to_string(),

@@ -57,13 +57,14 @@ fn map_unit(unit: &str) -> Result<Unit, String> {
         }
         "units" | "unit" | "credits" | "credit" => {
             return Err(format!(
-                "the unit {:?} does not say what is counted",
-                unit.trim()
+                "the unit {} does not say what is counted",
+                text::quoted(unit.trim())
             ))
         }
         other => {
             return Err(format!(
-                "the unit {other:?} is not one gencost can bill (ambiguous)"
+                "the unit {} is not one gencost can bill (ambiguous)",
+                text::quoted(other)
             ))
         }
     })
@@ -166,11 +167,14 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
         let currency = row.get("currency").and_then(Value::as_str).unwrap_or("USD");
         let unknown = |reason: String| (Kind::Other, vec![], Billing::Unknown(reason));
         let (kind, options, billing) = if currency.trim() != "USD" {
-            unknown(format!("priced in {currency:?}; gencost quotes USD"))
+            unknown(format!(
+                "priced in {}; gencost quotes USD",
+                text::quoted(currency)
+            ))
         } else if price.is_zero() {
             unknown(format!(
-                "listed at $0 per {:?}: the real price is not published",
-                unit.trim()
+                "listed at $0 per {}: the real price is not published",
+                text::quoted(unit.trim())
             ))
         } else {
             match map_unit(unit) {
@@ -189,8 +193,8 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
             verified: None,
             summary: None,
             note: Some(format!(
-                "imported from a fal pricing-API response (unit {:?})",
-                unit.trim()
+                "imported from a fal pricing-API response (unit {})",
+                text::quoted(unit.trim())
             )),
         });
         match built {

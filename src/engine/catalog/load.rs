@@ -426,8 +426,8 @@ fn parse_option(o: &RawOption) -> Result<OptionSpec, (Option<Box<OptionSpec>>, S
         }
         Err(_) => {
             let msg = format!(
-                "default {:?} is not allowed ({})",
-                o.default,
+                "default {} is not allowed ({})",
+                text::quoted(&o.default),
                 spec.allowed()
             );
             spec.default = match &spec.domain {
@@ -581,7 +581,7 @@ fn check_when(
         if let Some(o) = options.iter().find(|o| &o.name == k) {
             let c = o
                 .check(v, k, "")
-                .map_err(|_| format!("{k}={v:?} can never match ({})", o.allowed()))?;
+                .map_err(|_| format!("{k}={} can never match ({})", text::quoted(v), o.allowed()))?;
             out.insert(k.clone(), c);
         }
     }
@@ -807,7 +807,8 @@ fn parse_table(
         let parts: Vec<&str> = combo.split('|').collect();
         if parts.len() != keys.len() {
             return Err(format!(
-                "key {combo:?} must have {} part(s) joined by |",
+                "key {} must have {} part(s) joined by |",
+                text::quoted(combo),
                 keys.len()
             ));
         }
@@ -818,7 +819,9 @@ fn parse_table(
             };
             let c = o.check(part, name, "").map_err(|_| {
                 format!(
-                    "key {combo:?}: {name}={part:?} is not allowed ({})",
+                    "key {}: {name}={} is not allowed ({})",
+                    text::quoted(combo),
+                    text::quoted(part),
                     o.allowed()
                 )
             })?;
@@ -826,10 +829,10 @@ fn parse_table(
         }
         let text = v
             .as_str()
-            .ok_or_else(|| format!("value of {combo:?} must be a decimal string"))?;
-        let d = decimal_field(text).map_err(|m| format!("value of {combo:?}: {m}"))?;
+            .ok_or_else(|| format!("value of {} must be a decimal string", text::quoted(combo)))?;
+        let d = decimal_field(text).map_err(|m| format!("value of {}: {m}", text::quoted(combo)))?;
         if d < Decimal::ZERO {
-            return Err(format!("value of {combo:?} must not be negative"));
+            return Err(format!("value of {} must not be negative", text::quoted(combo)));
         }
         let key = canonical.join("|");
         if let Some(first) = written.get(&key) {
