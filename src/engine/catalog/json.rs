@@ -222,7 +222,13 @@ impl P<'_> {
                             )));
                         }
                         if seen.is_none() && m.len() >= 16 {
-                            seen = Some(m.iter().map(|(x, _)| x.clone()).chain([k.clone()]).collect());
+                            // inserted one by one: collecting into a set would pull a sort into the wasm
+                            let mut set = BTreeSet::new();
+                            for (x, _) in &m {
+                                set.insert(x.clone());
+                            }
+                            set.insert(k.clone());
+                            seen = Some(set);
                         }
                         self.ws();
                         if !self.eat(b':') {
@@ -428,19 +434,20 @@ impl<'a> Fields<'a> {
         match self.0.get(k) {
             None if !required => Ok(Default::default()),
             None => Err(format!("missing field `{k}`")),
-            Some(Value::Object(m)) => m
-                .iter()
-                .map(|(a, b)| {
-                    b.as_str()
-                        .map(|s| (a.clone(), s.to_string()))
-                        .ok_or_else(|| {
-                            format!(
-                                "invalid type: {}, expected a string (field `{k}`)",
-                                b.kind()
-                            )
-                        })
-                })
-                .collect(),
+            Some(Value::Object(m)) => {
+                // inserted one by one: collecting into a map would pull a sort into the wasm
+                let mut out = std::collections::BTreeMap::new();
+                for (a, b) in m {
+                    let s = b.as_str().ok_or_else(|| {
+                        format!(
+                            "invalid type: {}, expected a string (field `{k}`)",
+                            b.kind()
+                        )
+                    })?;
+                    out.insert(a.clone(), s.to_string());
+                }
+                Ok(out)
+            }
             Some(v) => Err(format!(
                 "invalid type: {}, expected a map (field `{k}`)",
                 v.kind()
