@@ -361,6 +361,19 @@ impl P<'_> {
     }
 }
 
+/// Reads every element of a list, or the first problem. A loop rather than
+/// `collect::<Result<_, _>>()`, whose adapter costs more wasm per element type.
+pub(crate) fn each<T>(
+    list: &[Value],
+    read: impl Fn(&Value) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    let mut out = Vec::with_capacity(list.len());
+    for v in list {
+        out.push(read(v)?);
+    }
+    Ok(out)
+}
+
 /// Reads an object's fields by hand (replaces `#[derive(Deserialize)]` with
 /// `deny_unknown_fields`): `Fields::new(v, &[...])?` then `req_str`/`opt_str`/...
 pub struct Fields<'a>(pub &'a Map);
@@ -412,18 +425,15 @@ impl<'a> Fields<'a> {
     pub fn opt_str_list(&self, k: &str) -> Result<Option<Vec<String>>, String> {
         match self.opt_list(k)? {
             None => Ok(None),
-            Some(a) => a
-                .iter()
-                .map(|x| {
-                    x.as_str().map(str::to_string).ok_or_else(|| {
-                        format!(
-                            "invalid type: {}, expected a string (field `{k}`)",
-                            x.kind()
-                        )
-                    })
+            Some(a) => each(a, |x| {
+                x.as_str().map(str::to_string).ok_or_else(|| {
+                    format!(
+                        "invalid type: {}, expected a string (field `{k}`)",
+                        x.kind()
+                    )
                 })
-                .collect::<Result<_, _>>()
-                .map(Some),
+            })
+            .map(Some),
         }
     }
     pub fn str_map(

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-use super::json::{Fields, Map as JsonMap, Value};
+use super::json::{each, Fields, Map as JsonMap, Value};
 use crate::engine::money::{decimal_field, parse_decimal};
 use crate::engine::{text, Error};
 use super::{
@@ -239,10 +239,7 @@ impl RawModel {
         )?;
         let options = match f.opt_list("options")? {
             None => Vec::new(),
-            Some(a) => a
-                .iter()
-                .map(RawOption::from_value)
-                .collect::<Result<_, _>>()?,
+            Some(a) => each(a, RawOption::from_value)?,
         };
         Ok(RawModel {
             id: f.req_str("id")?,
@@ -282,18 +279,11 @@ impl RawBilling {
         let f = Fields::new(v, &["lines", "multipliers", "unknown"])?;
         let lines = match f.opt_list("lines")? {
             None => None,
-            Some(a) => Some(
-                a.iter()
-                    .map(RawLine::from_value)
-                    .collect::<Result<_, _>>()?,
-            ),
+            Some(a) => Some(each(a, RawLine::from_value)?),
         };
         let multipliers = match f.opt_list("multipliers")? {
             None => Vec::new(),
-            Some(a) => a
-                .iter()
-                .map(RawMultiplier::from_value)
-                .collect::<Result<_, _>>()?,
+            Some(a) => each(a, RawMultiplier::from_value)?,
         };
         Ok(RawBilling {
             lines,
@@ -678,13 +668,11 @@ fn pair(v: &Value, what: &str, n: usize) -> Result<Vec<String>, String> {
         .as_array()
         .filter(|a| a.len() == n)
         .ok_or_else(|| format!("`{what}` must list {n} option names"))?;
-    list.iter()
-        .map(|x| {
-            x.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| format!("`{what}` must list option names"))
-        })
-        .collect()
+    each(list, |x| {
+        x.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("`{what}` must list option names"))
+    })
 }
 
 fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String> {
@@ -783,14 +771,11 @@ fn parse_table(
 ) -> Result<Table, String> {
     let keys: Vec<String> = match keys {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) if !a.is_empty() => a
-            .iter()
-            .map(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .ok_or("keys must be option names".to_string())
-            })
-            .collect::<Result<_, _>>()?,
+        Some(Value::Array(a)) if !a.is_empty() => each(a, |x| {
+            x.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| "keys must be option names".to_string())
+        })?,
         _ => return Err("the table's keys must be an option name or a list of them".into()),
     };
     for k in &keys {
