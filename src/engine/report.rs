@@ -97,6 +97,15 @@ fn step_json(st: &StepQuote) -> Value {
 
 #[cfg(not(target_arch = "wasm32"))]
 /// The quote as the CLI's `--json` shape: every amount a decimal string at full precision.
+///
+/// # Examples
+/// ```
+/// use gencost::engine::{parse_query, quote, report, Catalog};
+/// let q = quote(&Catalog::embedded()?, &parse_query("model=fal-ai/veo3&sec=8&audio=on")?)?;
+/// // 8 s x $0.40 per second with audio
+/// assert_eq!(report::to_json(&q)["cost_per_action"], "3.2");
+/// # Ok::<(), gencost::engine::Error>(())
+/// ```
 pub fn to_json(q: &Quote) -> Value {
     let mut m = Map::new();
     m.insert("currency".into(), Value::String(q.currency.clone()));
@@ -267,6 +276,16 @@ fn generation_text(g: &Generation, indent: &str, out: &mut String) {
 }
 
 /// The quote for people, with the arithmetic of every figure.
+///
+/// # Examples
+/// ```
+/// use gencost::engine::{parse_query, quote, report, Catalog};
+/// let q = quote(&Catalog::embedded()?, &parse_query("model=fal-ai/flux/dev&retry=20")?)?;
+/// let text = report::to_text(&q);
+/// assert!(text.contains("expected attempts per output 1 / (1 - 0.2) = 1.25"));
+/// assert!(text.contains("cost per action: $0.03125 (exact 0.03125)"));
+/// # Ok::<(), gencost::engine::Error>(())
+/// ```
 pub fn to_text(q: &Quote) -> String {
     let mut out = String::new();
     for (i, st) in q.steps.iter().enumerate() {
