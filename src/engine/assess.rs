@@ -336,7 +336,7 @@ fn check_options(
         }
         for (m, spec) in specs {
             // The key is written out only for a message.
-            if spec.check(value, "", "").is_err() {
+            if !spec.accepts(value) {
                 if let Err(e) = spec.check(value, &key(), &m.id) {
                     problems.push(e);
                 }

@@ -119,14 +119,15 @@ pub(crate) fn read_step(
     let mut fallback_model: Option<String> = None;
     let mut failover: Option<Option<Decimal>> = None;
     for (name, value) in fields {
-        let full = format!("{prefix}{name}");
+        // The prefixed key is written out only for a message.
+        let full = || format!("{prefix}{name}");
         match Key::of_step(name) {
             Some(Key::Model) => input.model = value.trim().to_string(),
             Some(Key::N) => {
-                input.n = parse_whole(value).filter(|n| check_n(*n, &full).is_ok());
+                input.n = parse_whole(value).filter(|n| check_n(*n, "").is_ok());
                 if input.n.is_none() {
                     problems.push(invalid(
-                        &full,
+                        &full(),
                         value,
                         &format!("a whole number from 1 to {MAX_N}"),
                     ));
@@ -135,30 +136,30 @@ pub(crate) fn read_step(
             Some(Key::Retry) => {
                 input.retry_percent = None;
                 match parse_decimal(value) {
-                    Some(r) => match check_retry(r, &full) {
+                    Some(r) => match check_retry(r, "") {
                         Ok(()) => input.retry_percent = Some(r),
-                        Err(Error::NoOutputAccepted(k)) => {
-                            problems.push(Error::NoOutputAccepted(k))
+                        Err(Error::NoOutputAccepted(_)) => {
+                            problems.push(Error::NoOutputAccepted(full()))
                         }
                         Err(_) => problems.push(invalid(
-                            &full,
+                            &full(),
                             value,
                             "a percentage from 0 to below 100",
                         )),
                     },
                     None => problems.push(invalid(
-                        &full,
+                        &full(),
                         value,
                         "a percentage from 0 to below 100, such as 20 or 12.5",
                     )),
                 }
             }
             Some(Key::Max) => {
-                let k = parse_whole(value).filter(|k| check_max(*k, &full).is_ok());
+                let k = parse_whole(value).filter(|k| check_max(*k, "").is_ok());
                 input.max_attempts = k.map(Some);
                 if k.is_none() {
                     problems.push(invalid(
-                        &full,
+                        &full(),
                         value,
                         &format!("a whole number of attempts from 1 to {MAX_ATTEMPTS}"),
                     ));
@@ -166,22 +167,22 @@ pub(crate) fn read_step(
             }
             Some(Key::Fallback) => {
                 if value.trim().is_empty() {
-                    problems.push(invalid(&full, value, "a model id"));
+                    problems.push(invalid(&full(), value, "a model id"));
                     input.fallback = None;
                 } else {
                     fallback_model = Some(value.trim().to_string());
                 }
             }
             Some(Key::Failover) => {
-                let f = parse_decimal(value).filter(|f| check_failover(*f, &full).is_ok());
+                let f = parse_decimal(value).filter(|f| check_failover(*f, "").is_ok());
                 if f.is_none() {
-                    problems.push(invalid(&full, value, "a percentage from 0 to 100"));
+                    problems.push(invalid(&full(), value, "a percentage from 0 to 100"));
                 }
                 failover = Some(f);
             }
             _ => {
                 if value.trim().is_empty() {
-                    problems.push(invalid(&full, value, "a value"));
+                    problems.push(invalid(&full(), value, "a value"));
                 }
                 // Kept even when empty, so nothing written is lost; the assessment checks it.
                 input.options.insert(name.clone(), value.clone());

@@ -53,9 +53,18 @@ impl Calc {
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
     pub(crate) fn mul(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-        let (a, b) = (a.normalize(), b.normalize());
         let r = a.checked_mul(b).ok_or_else(|| overflow(what))?;
-        if r.scale() != a.scale().saturating_add(b.scale()) {
+        // A product keeps the sum of the scales unless it had to be rounded; when the sum is
+        // past 28, trailing zeros may explain it, so look again without them.
+        let scales = a.scale().saturating_add(b.scale());
+        let exact = if scales <= 28 {
+            r.scale() == scales
+        } else {
+            let (a, b) = (a.normalize(), b.normalize());
+            a.scale().saturating_add(b.scale()) <= 28
+                && a.checked_mul(b).is_some_and(|p| p.scale() == a.scale().saturating_add(b.scale()))
+        };
+        if !exact {
             self.rounded = true;
         }
         Ok(r)
@@ -80,8 +89,8 @@ impl Calc {
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
     pub(crate) fn add(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
-        let (a, b) = (a.normalize(), b.normalize());
         let r = a.checked_add(b).ok_or_else(|| overflow(what))?;
+        // A sum keeps the larger scale unless it had to be rounded.
         if r.scale() < a.scale().max(b.scale()) {
             self.rounded = true;
         }

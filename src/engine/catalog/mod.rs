@@ -235,35 +235,53 @@ pub struct Multiplier {
     pub factor: Decimal,
 }
 
+/// An accepted value: one of the listed values, or a number of a range.
+enum Canonical<'a> {
+    Listed(&'a str),
+    Number(Decimal),
+}
+
 impl OptionSpec {
     /// Checks `value` against the domain and returns it in canonical form (`8.0` -> `8`).
     ///
     /// # Errors
     /// [`Error::InvalidValue`] naming the option and what is allowed.
     pub fn check(&self, value: &str, key: &str, model: &str) -> Result<String, Error> {
-        let invalid = || Error::InvalidValue {
-            key: key.to_string(),
-            value: value.to_string(),
-            model: Some(model.to_string()),
-            allowed: self.allowed(),
-        };
+        match self.canonical(value) {
+            Some(Canonical::Listed(v)) => Ok(v.to_string()),
+            Some(Canonical::Number(n)) => Ok(n.normalize().to_string()),
+            None => Err(Error::InvalidValue {
+                key: key.to_string(),
+                value: value.to_string(),
+                model: Some(model.to_string()),
+                allowed: self.allowed(),
+            }),
+        }
+    }
+
+    /// True when the option takes `value` (what [`OptionSpec::check`] accepts, without
+    /// writing anything out).
+    pub fn accepts(&self, value: &str) -> bool {
+        self.canonical(value).is_some()
+    }
+
+    fn canonical<'a>(&'a self, value: &str) -> Option<Canonical<'a>> {
         match &self.domain {
             Domain::Values(values) => {
                 let v = value.trim();
                 if let Some(hit) = values.iter().find(|a| a.as_str() == v) {
-                    return Ok(hit.clone());
+                    return Some(Canonical::Listed(hit));
                 }
-                let num = parse_decimal(v).ok_or_else(invalid)?;
+                let num = parse_decimal(v)?;
                 values
                     .iter()
                     .find(|a| parse_decimal(a) == Some(num))
-                    .cloned()
-                    .ok_or_else(invalid)
+                    .map(|a| Canonical::Listed(a))
             }
             Domain::Range { min, max, step } => {
-                let num = parse_decimal(value).ok_or_else(invalid)?;
+                let num = parse_decimal(value)?;
                 if num < *min || num > *max {
-                    return Err(invalid());
+                    return None;
                 }
                 if let Some(step) = step {
                     // num = min + k x step: (num - min) % step, or, where num - min does not
@@ -279,10 +297,10 @@ impl OptionSpec {
                         },
                     };
                     if !on_step {
-                        return Err(invalid());
+                        return None;
                     }
                 }
-                Ok(num.normalize().to_string())
+                Some(Canonical::Number(num))
             }
         }
     }
