@@ -47,6 +47,17 @@ pub fn replace_query(query: &str) {
     }
 }
 
+/// Today's date in the browser, `YYYY-MM-DD` (local time).
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month().saturating_add(1),
+        d.get_date()
+    )
+}
+
 /// `text` in lower case, by the browser's `toLowerCase` (the wasm carries no Unicode case tables).
 pub fn lowercase(text: &str) -> String {
     js_sys::JsString::from(text).to_lower_case().into()

@@ -141,7 +141,16 @@ fn ModelPicker(
                 let items = models
                     .into_iter()
                     .map(|m| {
-                        let text = format!("{} · {} · {}", m.name, m.provider, m.summary);
+                        let text = match &m.retired {
+                            Some(r) => format!(
+                                "{} · {} · retired on {}{}",
+                                m.name,
+                                m.provider,
+                                r.date,
+                                r.replacement.as_deref().map(|x| format!(", use {x}")).unwrap_or_default()
+                            ),
+                            None => format!("{} · {} · {}", m.name, m.provider, m.summary),
+                        };
                         view! { <option value=m.id.clone() title=m.id.clone()>{text}</option> }
                     })
                     .collect_view();
@@ -355,7 +364,9 @@ pub fn StepCard(
                     disabled=move || { count() <= 1 } on:click=act(|f, i| f.remove_step(i))>"×"</button>
             </div>
             <ModelPicker id=id key="model" label="Model" />
-            {move || view().and_then(|v| v.model).map(|m| view! {
+            {move || view().and_then(|v| v.model).map(|m| {
+                let changed = m.price_change(&super::browser::today());
+                view! {
                 <p class="gc-source">
                     <span class="gc-rule">{m.summary}</span>" · "
                     // The loader admits only http(s) sources; checked again where it becomes a link.
@@ -366,8 +377,11 @@ pub fn StepCard(
                         Some(date) => format!(" · verified {date}"),
                         None => " · imported (no date given)".to_string(),
                     }}
-                    {m.note.map(|n| view! { <span class="gc-note">" · " {n}</span> })}
+                    {m.note.clone().map(|n| view! { <span class="gc-note">" · " {n}</span> })}
                 </p>
+                {m.retired.clone().map(|r| view! { <p class="gc-warn" role="status" data-testid="step-retired">{r}</p> })}
+                {changed.map(|c| view! { <p class="gc-note" data-testid="price-changed">{c}</p> })}
+                }
             })}
             <Options id=id />
             <div class="gc-row">

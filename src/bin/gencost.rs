@@ -4,7 +4,8 @@
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = gencost::cli::run(&args, &mut stdout) {
+    let mut stderr = std::io::stderr();
+    if let Err(e) = gencost::cli::run_with(&args, &mut stdout, &mut stderr) {
         eprintln!("gencost: {}", gencost::engine::text::for_terminal(&e.to_string()));
         std::process::exit(2);
     }

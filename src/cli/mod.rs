@@ -46,11 +46,24 @@ fn usage(message: impl Into<String>, command: Option<Command>) -> CliError {
     }
 }
 
-/// Runs the CLI with `args` (without the program name), writing to `out`.
+/// Runs the CLI with `args` (without the program name), writing to `out` and warnings (a
+/// retired model) to stderr.
 ///
 /// # Errors
 /// A [`CliError`] whose message is the line for stderr.
 pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
+    run_with(args, out, &mut std::io::stderr())
+}
+
+/// [`run`], with warnings written to `warn`.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(
+    args: &[String],
+    out: &mut dyn Write,
+    warn: &mut dyn Write,
+) -> Result<(), CliError> {
     let mut catalog_path: Option<String> = None;
     let mut json = false;
     let mut wants_help = false;
@@ -129,6 +142,22 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
             let page_keys = PAGE_KEYS.map(Key::name);
             let assessment = engine::assess(&catalog, &engine::read_query(query, &page_keys));
             let q = engine::Quote::of(assessment)?;
+            for (i, st) in q.steps.iter().enumerate() {
+                if let Some(r) = &st.retired {
+                    let use_instead = r
+                        .replacement
+                        .as_deref()
+                        .map(|id| format!("; use {id}"))
+                        .unwrap_or_default();
+                    let line = format!(
+                        "gencost: warning: step {}: {} was retired on {}{use_instead}",
+                        i.saturating_add(1),
+                        st.model,
+                        r.date
+                    );
+                    let _ = writeln!(warn, "{}", crate::engine::text::for_terminal(&line));
+                }
+            }
             let text = if json {
                 report::to_json(&q).to_string()
             } else {
@@ -235,6 +264,9 @@ fn models(catalog: &Catalog, json: bool) -> String {
                     "id": m.id, "name": m.name, "provider": m.provider, "kind": m.kind.as_str(),
                     "rule": m.summary, "options": m.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
                     "source": m.source, "verified": m.verified,
+                    "retired": m.retired.as_ref().map(|r| &r.date),
+                    "replacement": m.retired.as_ref().and_then(|r| r.replacement.as_ref()),
+                    "history": m.history.iter().map(|h| serde_json::json!({"until": h.until, "was": h.was})).collect::<Vec<_>>(),
                 })
             })
             .collect();

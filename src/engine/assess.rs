@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use super::catalog::{Catalog, Model};
+use super::catalog::{Catalog, Model, Retired};
 use super::draft::{read_actions, read_step, Draft, StepInput};
 use super::scenario::{check_actions, Scenario};
 use super::money::Calc;
@@ -66,6 +66,8 @@ pub struct StepOutcome {
     pub expected_cost_per_action: Option<Decimal>,
     /// True when every figure above is exact (no quotient rounded at 28 digits).
     pub exact: bool,
+    /// The model was shut down (the step still quotes; every face says so).
+    pub retired: Option<Retired>,
 }
 
 /// Why a scenario has no totals.
@@ -348,6 +350,38 @@ fn check_options(
     ok
 }
 
+/// True when the step's width and height (given or default) are a size the model can make;
+/// otherwise a problem naming the side and the limit.
+fn size_fits(model: &Model, input: &StepInput, prefix: &str, problems: &mut Vec<Error>) -> bool {
+    let Some(rule) = &model.size else {
+        return true;
+    };
+    let value = |name: &str| -> Option<(String, Decimal)> {
+        let text = match input.options.get(name) {
+            Some(v) => v.clone(),
+            None => model.option(name)?.default.clone(),
+        };
+        let d = crate::engine::money::parse_decimal(&text)?;
+        Some((text, d))
+    };
+    let (Some((w_text, w)), Some((h_text, h))) = (value(&rule.w), value(&rule.h)) else {
+        return true; // not numbers: the option check has said so
+    };
+    match rule.check(w, h) {
+        Ok(()) => true,
+        Err((side, limit)) => {
+            let shown = if side == rule.w { w_text } else { h_text };
+            problems.push(Error::InvalidValue {
+                key: format!("{prefix}{side}"),
+                value: shown,
+                model: Some(model.id.clone()),
+                allowed: limit,
+            });
+            false
+        }
+    }
+}
+
 /// The bills of one generation and their blend, when the model, options and fallback are right.
 type Bills = (Priced, Option<(Decimal, Priced)>, Result<Decimal, String>);
 
@@ -438,6 +472,11 @@ fn assess_step(
         Some(p) => check_options(input, &prefix, p, fallback.flatten().map(|f| f.0), &mut problems),
         None => false,
     };
+    // The sizes the model can make, once the options themselves are right.
+    let options_ok = match primary {
+        Some(p) if options_ok => size_fits(p, input, &prefix, &mut problems),
+        _ => options_ok,
+    };
     let mut out = StepOutcome {
         model: input.model.clone(),
         state: StepState::FieldsToFix,
@@ -450,6 +489,7 @@ fn assess_step(
         cost_per_accepted_output: None,
         expected_cost_per_action: None,
         exact: true,
+        retired: primary.and_then(|p| p.retired.clone()),
     };
     if let (Some(p), Some(fb), true) = (primary, fallback, options_ok) {
         match bills(input, &prefix, p, fb, &mut calc) {

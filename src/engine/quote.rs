@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use super::assess::{assess_scenario, Assessment, Attempts, StepOutcome, StepState};
-use super::catalog::{Billing, Catalog, LineRule, Model, Price, Quantity, Table};
+use super::catalog::{
+    Billing, Catalog, Factor, LineRule, Model, Price, Quantity, Retired, Table,
+};
 use super::money::Calc;
 use super::scenario::Scenario;
 use super::Error;
@@ -107,6 +109,8 @@ pub struct StepQuote {
     pub costs: Result<StepCosts, String>,
     /// True when every figure of the step is exact (no quotient rounded at 28 digits).
     pub exact: bool,
+    /// The model was shut down on this date (it still quotes).
+    pub retired: Option<Retired>,
 }
 
 /// The quote of a scenario.
@@ -156,6 +160,7 @@ impl StepQuote {
             cost_per_accepted_output: costs.map(|c| c.cost_per_accepted_output),
             expected_cost_per_action: costs.map(|c| c.expected_cost_per_action),
             exact: self.exact,
+            retired: self.retired.clone(),
         }
     }
 }
@@ -233,6 +238,7 @@ impl Quote {
                 p_no_output: at.p_no_output,
                 costs,
                 exact: s.exact,
+                retired: s.retired,
             });
         }
         let t = a.totals;
@@ -345,14 +351,18 @@ pub(crate) fn price_generation(
     prefix: &str,
 ) -> Result<Priced, Error> {
     let options = resolve_options(model, given, prefix)?;
-    let (lines, multipliers) = match &model.billing {
+    let (lines, multipliers, total_round_up_to) = match &model.billing {
         Billing::Unknown(reason) => {
             return Ok(Priced::Unknown {
                 model: model.id.clone(),
                 reason: reason.clone(),
             });
         }
-        Billing::Rule { lines, multipliers } => (lines, multipliers),
+        Billing::Rule {
+            lines,
+            multipliers,
+            total_round_up_to,
+        } => (lines, multipliers, total_round_up_to),
     };
     // Overflow messages name the model and the line; built only when one happens.
     let in_model = |e: Error| match e {
@@ -386,6 +396,23 @@ pub(crate) fn price_generation(
         total = calc
             .add(total, extra, what("multiplier"))
             .map_err(in_model)?;
+    }
+    if let Some(step) = total_round_up_to {
+        // The provider rounds the whole bill up (gpt-image-2 on fal: to $0.0001); the
+        // difference is a line of its own, so the lines still add up to the cost.
+        let rounded = calc
+            .round_up_to(total, *step, what("total"))
+            .map_err(in_model)?;
+        let up = calc.sub(rounded, total, what("total")).map_err(in_model)?;
+        items.push(LineItem {
+            label: format!("rounded up to ${}", step.normalize()),
+            quantity: up.normalize(),
+            billable_quantity: up.normalize(),
+            unit_price: Decimal::ONE,
+            per: Decimal::ONE,
+            amount: up.normalize(),
+        });
+        total = rounded;
     }
     Ok(Priced::Known(Generation {
         model: model.id.clone(),
@@ -482,6 +509,21 @@ fn bill_line(
             calc.div(tokens_px, *px_per_token, what)?
         }
         Quantity::Lookup(table) => lookup(model, table, options)?,
+        Quantity::Product { factors, divide_by } => {
+            let mut q = Decimal::ONE;
+            for f in factors {
+                let v = match f {
+                    Factor::Option(name) => number(model, options, name)?,
+                    Factor::Constant(c) => *c,
+                    Factor::Lookup(t) => lookup(model, t, options)?,
+                };
+                q = calc.mul(q, v, what)?;
+            }
+            match divide_by {
+                Some(d) => calc.div(q, *d, what)?,
+                None => q,
+            }
+        }
     };
     let mut billable = quantity;
     if let Some(step) = rule.round_up_to {

@@ -92,6 +92,9 @@ fn step_json(st: &StepQuote) -> Value {
     if let Err(reason) = &st.costs {
         m.insert("unknown".into(), Value::String(reason.clone()));
     }
+    if let Some(r) = &st.retired {
+        m.insert("retired".into(), Value::String(r.date.clone()));
+    }
     Value::Object(m)
 }
 

@@ -2,7 +2,7 @@
 //! here; every figure, total, share and line of arithmetic comes from the engine.
 
 use crate::engine::assess::{NoTotal, StepOutcome, StepState};
-use crate::engine::catalog::{Domain, Kind, Model};
+use crate::engine::catalog::{Domain, Kind, Model, Retired};
 use crate::engine::money::{display_number, display_percent, display_usd, exact};
 use crate::engine::report::{arithmetic, explain, Symbols};
 use crate::engine::vocabulary::{option_label, step_prefix, Key};
@@ -87,6 +87,10 @@ pub struct ModelFacts {
     pub verified: Option<String>,
     /// A caveat, if any.
     pub note: Option<String>,
+    /// "Retired on DATE: ..." when the provider shut the model down.
+    pub retired: Option<String>,
+    /// Earlier prices: (last day, what it was), newest first.
+    pub history: Vec<(String, String)>,
 }
 
 impl ModelFacts {
@@ -98,7 +102,39 @@ impl ModelFacts {
             source: m.source.clone(),
             verified: m.verified.clone(),
             note: m.note.clone(),
+            retired: m.retired.as_ref().map(retired_notice),
+            history: m
+                .history
+                .iter()
+                .map(|h| (h.until.clone(), h.was.clone()))
+                .collect(),
         }
+    }
+
+    /// "Price changed on DATE (was ...)" for the latest change within 12 months before
+    /// `today` (`YYYY-MM-DD`, the browser's date).
+    pub fn price_change(&self, today: &str) -> Option<String> {
+        let year_ago = year_before(today)?;
+        self.history
+            .iter()
+            .filter(|(until, _)| until.as_str() >= year_ago.as_str() && until.as_str() <= today)
+            .max_by(|a, b| a.0.cmp(&b.0))
+            .map(|(until, was)| format!("Price changed on {until} (was {was})"))
+    }
+}
+
+/// The same day a year earlier (`2026-11-23` -> `2025-11-23`), compared as text.
+fn year_before(today: &str) -> Option<String> {
+    let (year, rest) = today.split_once('-')?;
+    let y: u32 = year.parse().ok()?;
+    Some(format!("{:04}-{rest}", y.checked_sub(1)?))
+}
+
+/// What the page says of a retired model.
+pub fn retired_notice(r: &Retired) -> String {
+    match &r.replacement {
+        Some(id) => format!("Retired on {}: the provider no longer serves it; use {id}.", r.date),
+        None => format!("Retired on {}: the provider no longer serves it.", r.date),
     }
 }
 
@@ -421,6 +457,8 @@ pub fn model_groups_with<'a>(
             .models()
             .iter()
             .filter(|m| m.kind == kind)
+            // A retired model is found by a search, never in the default list.
+            .filter(|m| m.retired.is_none() || !words.is_empty())
             .filter(|m| {
                 // No search (the usual case on every keystroke elsewhere): nothing to lowercase.
                 words.is_empty() || {

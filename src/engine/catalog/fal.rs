@@ -196,6 +196,9 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
                 "imported from a fal pricing-API response (unit {})",
                 text::quoted(unit.trim())
             )),
+            size: None,
+            retired: None,
+            history: Vec::new(),
         });
         match built {
             Ok(m) => models.push(m),
@@ -215,6 +218,7 @@ fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing) {
     let rule = |lines| Billing::Rule {
         lines,
         multipliers: vec![],
+        total_round_up_to: None,
     };
     match unit {
         Unit::PerOutput(what, kind) => (

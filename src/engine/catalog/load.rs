@@ -9,8 +9,8 @@ use super::json::{each, Fields, Map as JsonMap, Value};
 use crate::engine::money::{decimal_field, parse_decimal};
 use crate::engine::{text, Error};
 use super::{
-    Billing, Catalog, Domain, Kind, LineRule, Model, ModelParts, Multiplier, OptionSpec, Price,
-    Quantity, Table,
+    Billing, Catalog, Domain, Factor, Kind, LineRule, Model, ModelParts, Multiplier, OptionSpec,
+    Price, PriceChange, Quantity, Retired, SizeRule, Table,
 };
 
 /// The catalog format version this engine reads.
@@ -193,6 +193,10 @@ struct RawModel {
     verified: String,
     summary: Option<String>,
     note: Option<String>,
+    size: Option<Value>,
+    retired: Option<String>,
+    replacement: Option<String>,
+    history: Option<Vec<Value>>,
 }
 
 struct RawOption {
@@ -209,6 +213,7 @@ struct RawBilling {
     lines: Option<Vec<RawLine>>,
     multipliers: Vec<RawMultiplier>,
     unknown: Option<String>,
+    total_round_up_to: Option<String>,
 }
 
 struct RawLine {
@@ -234,7 +239,7 @@ impl RawModel {
             v,
             &[
                 "id", "name", "provider", "kind", "options", "billing", "source", "verified",
-                "summary", "note",
+                "summary", "note", "size", "retired", "replacement", "history",
             ],
         )?;
         let options = match f.opt_list("options")? {
@@ -252,6 +257,10 @@ impl RawModel {
             verified: f.req_str("verified")?,
             summary: f.opt_str("summary")?,
             note: f.opt_str("note")?,
+            size: f.0.get("size").cloned(),
+            retired: f.opt_str("retired")?,
+            replacement: f.opt_str("replacement")?,
+            history: f.opt_list("history")?.cloned(),
         })
     }
 }
@@ -276,7 +285,7 @@ impl RawOption {
 
 impl RawBilling {
     fn from_value(v: &Value) -> Result<RawBilling, String> {
-        let f = Fields::new(v, &["lines", "multipliers", "unknown"])?;
+        let f = Fields::new(v, &["lines", "multipliers", "unknown", "total_round_up_to"])?;
         let lines = match f.opt_list("lines")? {
             None => None,
             Some(a) => Some(each(a, RawLine::from_value)?),
@@ -289,6 +298,7 @@ impl RawBilling {
             lines,
             multipliers,
             unknown: f.opt_str("unknown")?,
+            total_round_up_to: f.opt_str("total_round_up_to")?,
         })
     }
 }
@@ -362,6 +372,37 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
             }
         }
     }
+    let size = match &r.size {
+        Some(v) => match parse_size(v, &options) {
+            Ok(rule) => Some(rule),
+            Err(m) => {
+                errors.push(("size".into(), m));
+                None
+            }
+        },
+        None => None,
+    };
+    let retired = match (&r.retired, &r.replacement) {
+        (Some(date), replacement) => Some(Retired {
+            date: date.clone(),
+            replacement: replacement.clone(),
+        }),
+        (None, Some(_)) => {
+            errors.push((
+                "replacement".into(),
+                "goes with `retired` (the date the model was shut down)".into(),
+            ));
+            None
+        }
+        (None, None) => None,
+    };
+    let mut history = Vec::new();
+    for (i, h) in r.history.iter().flatten().enumerate() {
+        match parse_change(h) {
+            Ok(c) => history.push(c),
+            Err(m) => errors.push((format!("history[{i}]"), m)),
+        }
+    }
     let billing = match parse_billing(&r.billing, &options) {
         Ok(b) => Some(b),
         Err(list) => {
@@ -396,8 +437,65 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         verified: Some(r.verified),
         summary: r.summary,
         note: r.note,
+        size,
+        retired,
+        history,
     })
     .map_err(as_errors)
+}
+
+/// A model's size limits: `{"of": ["w","h"], "min_side", "max_side", "multiple_of",
+/// "max_pixels", "sizes": ["1024x1024", ...]}`.
+fn parse_size(v: &Value, options: &[OptionSpec]) -> Result<SizeRule, String> {
+    let obj = v.as_object().ok_or("must be an object")?;
+    only_keys(
+        obj,
+        &["of", "min_side", "max_side", "multiple_of", "max_pixels", "sizes"],
+    )?;
+    let names = match obj.get("of") {
+        Some(of) => pair(of, "of", 2)?,
+        None => vec!["w".to_string(), "h".to_string()],
+    };
+    for n in &names {
+        option_exists(n, options, true)?;
+    }
+    let mut sizes = Vec::new();
+    if let Some(list) = obj.get("sizes") {
+        let list = list.as_array().ok_or("`sizes` must list sizes such as \"1024x1024\"")?;
+        for item in list {
+            let text = item.as_str().unwrap_or_default();
+            let parsed = text
+                .split_once('x')
+                .and_then(|(w, h)| Some((decimal_field(w).ok()?, decimal_field(h).ok()?)));
+            match parsed {
+                Some(wh) => sizes.push(wh),
+                None => {
+                    return Err(format!(
+                        "{} is not a size such as \"1024x1024\"",
+                        text::quoted(text)
+                    ))
+                }
+            }
+        }
+    }
+    Ok(SizeRule {
+        w: names[0].clone(),
+        h: names[1].clone(),
+        min_side: opt_decimal(obj, "min_side", None)?,
+        max_side: opt_decimal(obj, "max_side", None)?,
+        multiple_of: opt_decimal(obj, "multiple_of", None)?,
+        max_pixels: opt_decimal(obj, "max_pixels", None)?,
+        sizes,
+    })
+}
+
+/// An earlier price: `{"until": "2026-03-10", "was": "$0.224 per second with audio off"}`.
+fn parse_change(v: &Value) -> Result<PriceChange, String> {
+    let f = Fields::new(v, &["until", "was"])?;
+    Ok(PriceChange {
+        until: f.req_str("until")?,
+        was: f.req_str("was")?,
+    })
 }
 
 /// An option, or the problem with it (and the option itself when only its default is wrong).
@@ -514,6 +612,20 @@ fn parse_billing(b: &RawBilling, options: &[OptionSpec]) -> Result<Billing, Fiel
                     }
                 }
             }
+            let total_round_up_to = match &b.total_round_up_to {
+                Some(t) => match decimal_field(t) {
+                    Ok(d) if d > Decimal::ZERO => Some(d),
+                    Ok(_) => {
+                        errors.push(("billing.total_round_up_to".into(), "must be above 0".into()));
+                        None
+                    }
+                    Err(m) => {
+                        errors.push(("billing.total_round_up_to".into(), m));
+                        None
+                    }
+                },
+                None => None,
+            };
             let mut multipliers = Vec::new();
             for (i, m) in b.multipliers.iter().enumerate() {
                 let field = format!("billing.multipliers[{i}]");
@@ -537,6 +649,7 @@ fn parse_billing(b: &RawBilling, options: &[OptionSpec]) -> Result<Billing, Fiel
                 Ok(Billing::Rule {
                     lines: out,
                     multipliers,
+                    total_round_up_to,
                 })
             } else {
                 Err(errors)
@@ -680,7 +793,7 @@ fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String>
         return Ok(Quantity::Output);
     }
     let obj = v.as_object().ok_or_else(|| {
-        "must be \"output\" or an object with `option`, `megapixels`, `video_tokens` or `lookup`".to_string()
+        "must be \"output\" or an object with `option`, `megapixels`, `video_tokens`, `lookup` or `product`".to_string()
     })?;
     if obj.contains_key("option") {
         only_keys(obj, &["option", "divide_by", "times"])?;
@@ -739,8 +852,40 @@ fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String>
         only_keys(obj, &["lookup", "values"])?;
         return parse_table(obj.get("lookup"), obj.get("values"), options).map(Quantity::Lookup);
     }
+    if let Some(list) = obj.get("product") {
+        only_keys(obj, &["product", "divide_by"])?;
+        let list = list
+            .as_array()
+            .filter(|l| !l.is_empty())
+            .ok_or("`product` must list factors: option names, {\"constant\"} or {\"lookup\"}")?;
+        let mut factors = Vec::new();
+        for f in list {
+            factors.push(match f {
+                Value::String(name) => {
+                    option_exists(name, options, true)?;
+                    Factor::Option(name.clone())
+                }
+                Value::Object(o) if o.contains_key("constant") => {
+                    only_keys(o, &["constant"])?;
+                    Factor::Constant(decimal_field(str_field(o, "constant")?)?)
+                }
+                Value::Object(o) if o.contains_key("lookup") => {
+                    only_keys(o, &["lookup", "values"])?;
+                    Factor::Lookup(parse_table(o.get("lookup"), o.get("values"), options)?)
+                }
+                _ => {
+                    return Err(
+                        "a factor is an option name, {\"constant\": \"24\"} or {\"lookup\": [...], \"values\": {...}}"
+                            .into(),
+                    )
+                }
+            });
+        }
+        let divide_by = opt_decimal(obj, "divide_by", None)?;
+        return Ok(Quantity::Product { factors, divide_by });
+    }
     Err(
-        "must be \"output\" or an object with `option`, `megapixels`, `video_tokens` or `lookup`"
+        "must be \"output\" or an object with `option`, `megapixels`, `video_tokens`, `lookup` or `product`"
             .into(),
     )
 }

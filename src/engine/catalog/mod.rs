@@ -98,6 +98,102 @@ pub struct Model {
     pub summary: String,
     /// Anything a user should know (third-party figure, approximations).
     pub note: Option<String>,
+    /// The sizes the model can make, when the provider limits them.
+    pub size: Option<SizeRule>,
+    /// When the provider shut the model down, and what replaces it.
+    pub retired: Option<Retired>,
+    /// Earlier prices, newest first, each with the date it ended.
+    pub history: Vec<PriceChange>,
+}
+
+/// A model the provider no longer serves. Links that name it still quote, with a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retired {
+    /// The date it was shut down (`YYYY-MM-DD`).
+    pub date: String,
+    /// The catalog id of the model that replaces it.
+    pub replacement: Option<String>,
+}
+
+/// An earlier price of a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceChange {
+    /// The last day it applied (`YYYY-MM-DD`).
+    pub until: String,
+    /// What it was, for people (`$0.224 per second with audio off`).
+    pub was: String,
+}
+
+/// The sizes a model can make: limits on its width and height options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizeRule {
+    /// The width option.
+    pub w: String,
+    /// The height option.
+    pub h: String,
+    /// The smallest side, in px.
+    pub min_side: Option<Decimal>,
+    /// The largest side, in px.
+    pub max_side: Option<Decimal>,
+    /// Each side a multiple of this.
+    pub multiple_of: Option<Decimal>,
+    /// The most pixels in all (w x h).
+    pub max_pixels: Option<Decimal>,
+    /// Only these sizes (w, h), when the provider lists them.
+    pub sizes: Vec<(Decimal, Decimal)>,
+}
+
+impl SizeRule {
+    /// Checks a width and height against the limits: `Err` names the side at fault (its option)
+    /// and the limit it breaks, for a message.
+    pub fn check(&self, w: Decimal, h: Decimal) -> Result<(), (&str, String)> {
+        if !self.sizes.is_empty() {
+            if self.sizes.iter().any(|s| *s == (w, h)) {
+                return Ok(());
+            }
+            let list: Vec<String> = self
+                .sizes
+                .iter()
+                .map(|(a, b)| format!("{}x{}", a.normalize(), b.normalize()))
+                .collect();
+            return Err((&self.w, format!("one of the sizes {}", list.join(", "))));
+        }
+        for (name, side) in [(&self.w, w), (&self.h, h)] {
+            if self.min_side.is_some_and(|m| side < m) || self.max_side.is_some_and(|m| side > m) {
+                return Err((name, self.sides()));
+            }
+            let off_grid = self
+                .multiple_of
+                .is_some_and(|m| side.checked_rem(m).is_none_or(|r| !r.is_zero()));
+            if off_grid {
+                return Err((name, self.sides()));
+            }
+        }
+        if let Some(max) = self.max_pixels {
+            if w.checked_mul(h).is_none_or(|px| px > max) {
+                return Err((
+                    &self.w,
+                    format!("at most {} px in all (w x h)", crate::engine::money::display_number(max, 0)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The limits on each side, for messages (`256 to 2560 px, a multiple of 16`).
+    fn sides(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.min_side, self.max_side) {
+            (Some(a), Some(b)) => parts.push(format!("{} to {} px", a.normalize(), b.normalize())),
+            (Some(a), None) => parts.push(format!("at least {} px", a.normalize())),
+            (None, Some(b)) => parts.push(format!("at most {} px", b.normalize())),
+            (None, None) => {}
+        }
+        if let Some(m) = self.multiple_of {
+            parts.push(format!("a multiple of {}", m.normalize()));
+        }
+        format!("each side {}", parts.join(", "))
+    }
 }
 
 /// An option a model takes (`sec`, `resolution`, `w`...).
@@ -138,6 +234,8 @@ pub enum Billing {
         lines: Vec<LineRule>,
         /// Factors on the whole amount when options match (audio on x1.5).
         multipliers: Vec<Multiplier>,
+        /// The provider rounds the whole bill up to a multiple of this ($0.0001).
+        total_round_up_to: Option<Decimal>,
     },
     /// The price is not known; the reason says why. Never quoted as $0.
     Unknown(String),
@@ -202,6 +300,25 @@ pub enum Quantity {
         px_per_token: Decimal,
     },
     /// A quantity looked up by option values (output tokens per quality and size).
+    Lookup(Table),
+    /// The product of options, constants and looked-up numbers, divided by a constant:
+    /// Seedance 1.x video tokens = pixels(resolution, aspect) x fps x seconds / 1024.
+    Product {
+        /// What is multiplied.
+        factors: Vec<Factor>,
+        /// A divisor (pixels per token).
+        divide_by: Option<Decimal>,
+    },
+}
+
+/// One factor of a [`Quantity::Product`].
+#[derive(Debug, Clone)]
+pub enum Factor {
+    /// An option's value.
+    Option(String),
+    /// A constant.
+    Constant(Decimal),
+    /// A number looked up by option values (pixels of a resolution and aspect ratio).
     Lookup(Table),
 }
 
@@ -376,6 +493,20 @@ impl Catalog {
         for (i, m) in models.iter().enumerate() {
             if by_id.insert(m.id.clone(), i).is_some() {
                 errors.push(Error::field(Some(&m.id), "id", "appears more than once"));
+            }
+        }
+        for m in &models {
+            let missing = m
+                .retired
+                .as_ref()
+                .and_then(|r| r.replacement.as_deref())
+                .filter(|id| !by_id.contains_key(*id) || *id == m.id);
+            if let Some(id) = missing {
+                errors.push(Error::field(
+                    Some(&m.id),
+                    "replacement",
+                    format!("{} is not another model of the catalog", crate::engine::text::quoted(id)),
+                ));
             }
         }
         if errors.is_empty() {

@@ -3,7 +3,9 @@
 //! whatever it was read from, and its summary is written in one style.
 
 use crate::engine::{text, url, vocabulary};
-use super::{Billing, Kind, Model, OptionSpec, Quantity, Price};
+use super::{
+    Billing, Factor, Kind, Model, OptionSpec, Price, PriceChange, Quantity, Retired, SizeRule,
+};
 
 /// True for a provider's endpoint id as gencost accepts it: letters, digits and `. _ : + @ ~ -`
 /// in `/`-separated parts, starting with a letter or digit (`fal-ai/flux/dev`, `gpt-image-1`).
@@ -83,6 +85,9 @@ pub(crate) struct ModelParts {
     pub verified: Option<String>,
     pub summary: Option<String>,
     pub note: Option<String>,
+    pub size: Option<SizeRule>,
+    pub retired: Option<Retired>,
+    pub history: Vec<PriceChange>,
 }
 
 /// The problems of a model's identity: id, name, provider, source and date. Also what a loader
@@ -128,7 +133,10 @@ pub(crate) fn identity_problems(
 /// Every option a billing rule names must be one of the model's (numeric where it is counted).
 fn reference_problems(billing: &Billing, options: &[OptionSpec]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let Billing::Rule { lines, multipliers } = billing else {
+    let Billing::Rule {
+        lines, multipliers, ..
+    } = billing
+    else {
         return out;
     };
     let find = |name: &str| options.iter().find(|o| o.name == name);
@@ -143,6 +151,13 @@ fn reference_problems(billing: &Billing, options: &[OptionSpec]) -> Vec<(String,
         let field = format!("billing.lines[{i}]");
         let counted: Vec<&String> = match &l.quantity {
             Quantity::Output | Quantity::Lookup(_) => vec![],
+            Quantity::Product { factors, .. } => factors
+                .iter()
+                .filter_map(|f| match f {
+                    Factor::Option(n) => Some(n),
+                    _ => None,
+                })
+                .collect(),
             Quantity::Option { name, times, .. } => std::iter::once(name).chain(times).collect(),
             Quantity::Megapixels { w, h, .. } => vec![w, h],
             Quantity::VideoTokens { w, h, sec, .. } => vec![w, h, sec],
@@ -202,6 +217,38 @@ impl Model {
             }
         }
         errors.extend(reference_problems(&p.billing, &p.options));
+        if let Some(r) = &p.retired {
+            if !is_date(&r.date) {
+                errors.push((
+                    "retired".into(),
+                    format!("{} is not a date (YYYY-MM-DD)", text::quoted(&r.date)),
+                ));
+            }
+            if let Some(id) = r.replacement.as_deref().filter(|id| !is_endpoint_id(id)) {
+                errors.push((
+                    "replacement".into(),
+                    format!("{} is not an endpoint id", text::quoted(id)),
+                ));
+            }
+        }
+        for (i, c) in p.history.iter().enumerate() {
+            if !is_date(&c.until) {
+                errors.push((
+                    format!("history[{i}].until"),
+                    format!("{} is not a date (YYYY-MM-DD)", text::quoted(&c.until)),
+                ));
+            }
+        }
+        if let Some(size) = &p.size {
+            for name in [&size.w, &size.h] {
+                if !p.options.iter().any(|o| &o.name == name && o.is_numeric()) {
+                    errors.push((
+                        "size".into(),
+                        format!("option `{name}` is not among the model's numeric options"),
+                    ));
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -216,6 +263,9 @@ impl Model {
             verified: p.verified,
             summary: String::new(),
             note: p.note,
+            size: p.size,
+            retired: p.retired,
+            history: p.history,
         };
         model.summary = p
             .summary

@@ -9,12 +9,20 @@ use super::{Billing, LineRule, Model, Price, Quantity};
 pub fn summary(model: &Model) -> String {
     match &model.billing {
         Billing::Unknown(reason) => format!("price unknown: {reason}"),
-        Billing::Rule { lines, multipliers } => {
+        Billing::Rule {
+            lines,
+            multipliers,
+            total_round_up_to,
+        } => {
             let mut parts: Vec<String> = lines.iter().map(line).collect();
             for m in multipliers {
                 parts.push(format!("×{} {}", m.factor.normalize(), m.label));
             }
-            parts.join(" + ")
+            let mut s = parts.join(" + ");
+            if let Some(step) = total_round_up_to {
+                s.push_str(&format!(", total rounded up to {}", usd(*step)));
+            }
+            s
         }
     }
 }
