@@ -294,7 +294,7 @@ fn frames_to_seconds_wan_22_161_frames_480p() {
 fn video_tokens_seedance_720p_5s() {
     // seedance 1280x720 5 s = 1280 x 720 x (24 x 5 + 1) / 1024 = 921,600 x 121 / 1024 = 108,900 tokens
     //   -> 108.9 thousand x $0.014 = $1.5246 (openstory #1098: 108.9 units -> $1.52)
-    let quote = q("model=bytedance/seedance-2.0&w=1280&h=720&sec=5");
+    let quote = q("model=bytedance/seedance-2.0/text-to-video&w=1280&h=720&sec=5");
     let Priced::Known(g) = &quote.steps[0].primary else {
         panic!("price unknown")
     };
@@ -306,12 +306,12 @@ fn video_tokens_seedance_720p_5s() {
 fn video_tokens_seedance_4s_and_6s_match_billed_amounts() {
     // 4 s: 900 x (24 x 4 + 1) = 900 x 97 = 87,300 tokens -> 87.3 x $0.014 = $1.2222 (#1098: $1.22)
     assert_eq!(
-        gen_cost("model=bytedance/seedance-2.0&w=1280&h=720&sec=4"),
+        gen_cost("model=bytedance/seedance-2.0/text-to-video&w=1280&h=720&sec=4"),
         d("1.2222")
     );
     // 6 s: 900 x (24 x 6 + 1) = 900 x 145 = 130,500 tokens -> 130.5 x $0.014 = $1.827 (#1098: $1.83)
     assert_eq!(
-        gen_cost("model=bytedance/seedance-2.0&w=1280&h=720&sec=6"),
+        gen_cost("model=bytedance/seedance-2.0/text-to-video&w=1280&h=720&sec=6"),
         d("1.827")
     );
 }
@@ -495,3 +495,61 @@ fn json_report_amounts_are_exact_decimal_strings() {
     assert_eq!(step["lines"][0]["amount"], "0.025");
 }
 
+
+// --- the 2026 audit: corrections
+
+#[test]
+fn flux_2_pro_sizes_outside_fals_limits_are_errors_naming_the_limit() {
+    // fal's schema: 256-2560 px per side, at most 4.19 MP (4,194,304 px)
+    let e = quote_err_of("model=fal-ai/flux-2-pro&w=2560&h=2560");
+    assert_eq!(
+        e.to_string(),
+        "`w`: \"2560\" is not allowed for `fal-ai/flux-2-pro`: at most 4,194,304 px in all (w x h)"
+    );
+    let e = quote_err_of("model=fal-ai/flux-2-pro&w=200&h=1024");
+    assert!(e.to_string().contains("a whole number from 256 to 2560"), "{e}");
+    // 2048 x 2048 = exactly 4,194,304 px: allowed, 4 MP: $0.03 + 3 x $0.015 = $0.075
+    assert_eq!(gen_cost("model=fal-ai/flux-2-pro&w=2048&h=2048"), d("0.075"));
+}
+
+#[test]
+fn recraft_vector_style_costs_double() {
+    // fal: "$0.04 per image (or $0.08 if you are using a vector style)"
+    assert_eq!(gen_cost("model=fal-ai/recraft-v3"), d("0.04"));
+    assert_eq!(gen_cost("model=fal-ai/recraft-v3&style=vector"), d("0.08"));
+}
+
+#[test]
+fn nano_banana_bills_the_pricing_apis_figure() {
+    // fal's pricing API: unit price 0.0398 per image (the page text says $0.039)
+    assert_eq!(gen_cost("model=fal-ai/nano-banana"), d("0.0398"));
+}
+
+#[test]
+fn seedance_2_makes_720p_only_and_its_bare_id_is_not_a_model() {
+    let e = quote_err_of("model=bytedance/seedance-2.0/text-to-video&w=1920&h=1080");
+    assert!(e.to_string().contains("one of 1280, 720"), "{e}");
+    let e = quote_err_of("model=bytedance/seedance-2.0");
+    assert!(e.to_string().contains("a model id from the catalog"), "{e}");
+}
+
+#[test]
+fn dall_e_is_retired_but_still_quotes() {
+    let q = q("model=openai/dall-e-3&quality=hd&w=1792&h=1024");
+    let r = q.steps[0].retired.as_ref().expect("retired");
+    assert_eq!(r.date, "2026-05-12");
+    assert_eq!(r.replacement.as_deref(), Some("openai/gpt-image-1"));
+    // the price of the day it was shut down: hd 1792x1024 = $0.12
+    assert_eq!(q.cost_per_action, Some(d("0.12")));
+}
+
+/// The error quoting a query (parse or quote).
+fn quote_err_of(query: &str) -> Error {
+    match parse_query(query) {
+        Err(e) => e,
+        Ok(s) => match quote(cat(), &s) {
+            Ok(_) => panic!("{query}: quoted, but an error was expected"),
+            Err(e) => e,
+        },
+    }
+}

@@ -149,11 +149,15 @@ fn the_picker_searches_id_name_and_provider_by_kind() {
     assert!(openai
         .iter()
         .all(|(_, ms)| ms.iter().all(|m| m.provider == "openai")));
-    // no search: every model, grouped by its kind
-    let kinds: std::collections::BTreeSet<_> = c.models().iter().map(|m| m.kind).collect();
+    // no search: every model still served, grouped by its kind
+    let live: Vec<_> = c.models().iter().filter(|m| m.retired.is_none()).collect();
+    let kinds: std::collections::BTreeSet<_> = live.iter().map(|m| m.kind).collect();
     let all = model_groups(&c, "");
     assert_eq!(all.len(), kinds.len());
-    assert_eq!(all.iter().map(|(_, ms)| ms.len()).sum::<usize>(), c.models().len());
+    assert_eq!(all.iter().map(|(_, ms)| ms.len()).sum::<usize>(), live.len());
+    // a retired model is found by a search
+    let found = model_groups(&c, "dall-e-3");
+    assert!(found.iter().any(|(_, ms)| ms.iter().any(|m| m.id == "openai/dall-e-3")));
 }
 
 #[test]
@@ -248,4 +252,28 @@ fn a_problem_blanks_only_what_depends_on_it() {
     assert_eq!(e.steps[0].figures.cost_per_action.as_deref(), Some("$0.025 USD"));
     assert_eq!(e.cost_per_action, None);
     assert_eq!(e.no_total.as_deref(), Some("Fix the marked fields to see the total."));
+}
+
+#[test]
+fn a_retired_model_warns_and_a_recent_price_change_is_said() {
+    use gencost::engine::catalog::Retired;
+    let c = catalog();
+    let e = evaluate(&c, &Form::from_query(&c, "model=openai/dall-e-2&w=512&h=512"));
+    let facts = e.steps[0].model.as_ref().expect("known model");
+    assert_eq!(
+        facts.retired.as_deref(),
+        Some("Retired on 2026-05-12: the provider no longer serves it; use openai/gpt-image-1.")
+    );
+    // it still quotes: 512x512 = $0.018
+    assert_eq!(e.cost_per_action.as_deref(), Some("$0.018 USD"));
+    let r = Retired { date: "2026-05-12".into(), replacement: None };
+    assert_eq!(gencost::form::retired_notice(&r), "Retired on 2026-05-12: the provider no longer serves it.");
+    // a change within the last 12 months is said; an older one is not
+    let mut f = facts.clone();
+    f.history = vec![("2026-03-10".into(), "$0.224 per second with audio off".into())];
+    assert_eq!(
+        f.price_change("2026-11-23").as_deref(),
+        Some("Price changed on 2026-03-10 (was $0.224 per second with audio off)")
+    );
+    assert_eq!(f.price_change("2027-03-11"), None);
 }

@@ -177,6 +177,23 @@ fn sorted_values(domain: &Domain, a: u32, b: u32) -> (String, String) {
 /// `None` for a combination the provider does not sell (a table without that key). Anything
 /// else fails the property: valid input must quote.
 fn action_cost(step: Step) -> Result<Option<Decimal>, TestCaseError> {
+    // A size the model cannot make (the pair of sides, each valid alone): not sold either.
+    if let Ok(m) = catalog().model(&step.model) {
+        if let Some(rule) = &m.size {
+            let side = |name: &str| {
+                step.options
+                    .get(name)
+                    .cloned()
+                    .or_else(|| m.option(name).map(|o| o.default.clone()))
+                    .and_then(|v| v.parse::<Decimal>().ok())
+            };
+            if let (Some(w), Some(h)) = (side(&rule.w), side(&rule.h)) {
+                if rule.check(w, h).is_err() {
+                    return Ok(None);
+                }
+            }
+        }
+    }
     match quote(catalog(), &Scenario::single(step.clone())) {
         Ok(q) => match q.cost_per_action {
             Some(c) => Ok(Some(c)),

@@ -385,10 +385,12 @@ pub(crate) fn price_generation(
         let extra = calc
             .mul(total, less_one, what("multiplier"))
             .map_err(in_model)?;
+        // What the multiplier adds: (factor - 1) x the bill so far, so the line's own
+        // arithmetic holds (vector style x2: 1 x $0.04 = $0.04 more).
         items.push(LineItem {
             label: format!("{} (x{})", m.label, m.factor.normalize()),
-            quantity: m.factor,
-            billable_quantity: m.factor,
+            quantity: less_one.normalize(),
+            billable_quantity: less_one.normalize(),
             unit_price: total,
             per: Decimal::ONE,
             amount: extra,

@@ -21,7 +21,8 @@ mod view;
 
 pub use embed::{embed_code, EmbedCode};
 pub use view::{
-    evaluate, model_groups, model_groups_with, Control, Evaluation, ExactFigures, FieldError, LineView,
+    evaluate, model_groups, model_groups_with, retired_notice, Control, Evaluation, ExactFigures,
+    FieldError, LineView,
     ModelFacts, OptionView, SplitPart, StepFigures, StepView,
 };
 
