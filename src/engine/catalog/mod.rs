@@ -148,7 +148,7 @@ impl SizeRule {
     /// and the limit it breaks, for a message.
     pub fn check(&self, w: Decimal, h: Decimal) -> Result<(), (&str, String)> {
         if !self.sizes.is_empty() {
-            if self.sizes.iter().any(|s| *s == (w, h)) {
+            if self.sizes.contains(&(w, h)) {
                 return Ok(());
             }
             let list: Vec<String> = self
