@@ -43,7 +43,7 @@ pub const PAGE_KEYS: [Key; 2] = [Key::Catalog, Key::Embed];
 pub const FIRST_OPTIONS: [&str; 3] = ["w", "h", "sec"];
 
 /// The standard option names and how the page labels them.
-pub const STANDARD_OPTIONS: [(&str, &str); 12] = [
+pub const STANDARD_OPTIONS: [(&str, &str); 22] = [
     ("w", "Width"),
     ("h", "Height"),
     ("sec", "Duration"),
@@ -56,15 +56,28 @@ pub const STANDARD_OPTIONS: [(&str, &str); 12] = [
     ("gpus", "GPUs"),
     ("in_w", "Input image width"),
     ("in_h", "Input image height"),
+    ("in_sec", "Seconds of input video"),
+    ("in_images", "Input images"),
+    ("in_video", "Video given as input"),
+    ("speed", "Speed"),
+    ("expand", "Prompt expansion"),
+    ("web_search", "Web search"),
+    ("style", "Style"),
+    ("fps", "Frames per second"),
+    ("aspect", "Aspect ratio"),
+    ("steps", "Sampling steps"),
 ];
 
 /// The attributes `<gencost-calculator>` takes for one step (README, "Embed the calculator"):
 /// the step's keys, `actions`, `catalog` and the standard options. Any other option of a model
 /// goes into its `query` attribute. `www/embed.js` reads every other attribute as a scenario
 /// key; a test holds the two together.
-pub const ELEMENT_ATTRIBUTES: [&str; 20] = [
+/// `style` is not among them: it is an HTML attribute of every element, so Recraft's
+/// `style=vector` travels in `query`.
+pub const ELEMENT_ATTRIBUTES: [&str; 29] = [
     "model", "w", "h", "sec", "n", "retry", "max", "fallback", "failover", "actions", "catalog",
-    "audio", "resolution", "quality", "frames", "chars", "gpu_s", "gpus", "in_w", "in_h",
+    "audio", "resolution", "quality", "frames", "chars", "gpu_s", "gpus", "in_w", "in_h", "in_sec",
+    "in_images", "in_video", "speed", "expand", "web_search", "fps", "aspect", "steps",
 ];
 
 /// Most steps a scenario may have (`s2.` to `s20.`).

@@ -29,5 +29,10 @@ test('embed.js and the engine agree on the element\'s attributes', () => {
   }
   // the step keys of the vocabulary are among the documented attributes
   const standard = [...rust.matchAll(/\("([a-z_]+)", "[^"]+"\)/g)].map((x) => x[1]);
-  for (const name of standard) assert.ok(documented.includes(name), `${name}: a standard option missing from ELEMENT_ATTRIBUTES`);
+  // every standard option is an attribute, but for HTML's own attribute names (`style`), which
+  // travel in `query`
+  for (const name of standard) {
+    if (notScenario.test(name)) assert.ok(!documented.includes(name), `${name} is an HTML attribute`);
+    else assert.ok(documented.includes(name), `${name}: a standard option missing from ELEMENT_ATTRIBUTES`);
+  }
 });
