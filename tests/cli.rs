@@ -320,7 +320,8 @@ fn version_and_help_for_each_command() {
         (vec!["quote", "--help"], "usage: gencost quote [--catalog FILE] [--json]"),
         (vec!["help", "models"], "usage: gencost models"),
         (vec!["models", "-h"], "usage: gencost models"),
-        (vec!["help", "check-catalog"], "usage: gencost check-catalog FILE"),
+        (vec!["help", "check-catalog"], "usage: gencost catalog check FILE"),
+        (vec!["help", "catalog", "diff"], "usage: gencost catalog diff OLD NEW [--json]"),
     ] {
         let out = gencost(&args);
         assert!(out.status.success(), "{args:?}");
@@ -333,4 +334,41 @@ fn version_and_help_for_each_command() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "gencost: no help for \"frobnicate\" (see gencost help)"
     );
+}
+
+#[test]
+fn catalog_diff_names_each_changed_price_and_the_models_added_and_removed() {
+    let old = temp_file(
+        "diff-old.json",
+        r#"{"format":"gencost-catalog","version":1,"models":[
+            {"id":"a/one","name":"One","provider":"p","kind":"image","billing":{"lines":[{"label":"image","quantity":"output","price":"0.04"}]},"source":"https://a.test/","verified":"2026-01-01"},
+            {"id":"a/gone","name":"Gone","provider":"p","kind":"image","billing":{"lines":[{"label":"image","quantity":"output","price":"0.01"}]},"source":"https://a.test/","verified":"2026-01-01"},
+            {"id":"a/video","name":"Video","provider":"p","kind":"video","options":[{"name":"audio","values":["off","on"],"default":"off"}],"billing":{"lines":[{"label":"seconds","quantity":"output","price":{"by":"audio","values":{"off":"0.224","on":"0.336"}}}]},"source":"https://a.test/","verified":"2026-01-01"}]}"#,
+    );
+    let new = temp_file(
+        "diff-new.json",
+        r#"{"format":"gencost-catalog","version":1,"models":[
+            {"id":"a/one","name":"One","provider":"p","kind":"image","billing":{"lines":[{"label":"image","quantity":"output","price":"0.05"}]},"source":"https://a.test/","verified":"2026-11-23"},
+            {"id":"a/video","name":"Video","provider":"p","kind":"video","options":[{"name":"audio","values":["off","on"],"default":"off"}],"billing":{"lines":[{"label":"seconds","quantity":"output","price":{"by":"audio","values":{"off":"0.112","on":"0.168"}}}]},"source":"https://a.test/","verified":"2026-11-23"},
+            {"id":"a/new","name":"New","provider":"p","kind":"image","billing":{"lines":[{"label":"image","quantity":"output","price":"0.02"}]},"source":"https://a.test/","verified":"2026-11-23"}]}"#,
+    );
+    let d = json(&["catalog", "diff", "--json", &old, &new]);
+    // $0.04 -> $0.05: (0.05 - 0.04) / 0.04 = +25 %; Kling-style halving: 0.224 -> 0.112 = -50 %
+    assert_eq!(
+        d["changed"][0],
+        serde_json::json!({"model":"a/one","what":"image","old":"0.04","new":"0.05","change_percent":"25"})
+    );
+    assert_eq!(d["changed"][1]["what"], "seconds [off]");
+    assert_eq!(d["changed"][1]["change_percent"], "-50");
+    assert_eq!(d["changed"][2]["what"], "seconds [on]");
+    assert_eq!(d["added"], serde_json::json!(["a/new"]));
+    assert_eq!(d["removed"], serde_json::json!(["a/gone"]));
+    let text = String::from_utf8(gencost(&["catalog", "diff", &old, &new]).stdout).unwrap();
+    assert!(text.contains("changed  a/one  image: 0.04 -> 0.05 (+25 %)"), "{text}");
+    // `catalog check` is check-catalog's new name; the old one stays
+    for args in [["catalog", "check", new.as_str()].as_slice(), ["check-catalog", new.as_str()].as_slice()] {
+        let out = gencost(args);
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok: 3 models");
+    }
 }

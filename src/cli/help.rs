@@ -7,25 +7,36 @@ pub enum Command {
     Quote,
     /// `gencost models`
     Models,
-    /// `gencost check-catalog`
+    /// `gencost check-catalog` (and `gencost catalog check`)
     CheckCatalog,
+    /// `gencost catalog diff`
+    CatalogDiff,
 }
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 3] = [Command::Quote, Command::Models, Command::CheckCatalog];
+    pub const ALL: [Command; 4] = [
+        Command::Quote,
+        Command::Models,
+        Command::CheckCatalog,
+        Command::CatalogDiff,
+    ];
 
     /// The command's name on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Command::Quote => "quote",
             Command::Models => "models",
-            Command::CheckCatalog => "check-catalog",
+            Command::CheckCatalog => "catalog check",
+            Command::CatalogDiff => "catalog diff",
         }
     }
 
-    /// The command called `name`.
+    /// The command called `name` (`check-catalog` is `catalog check`'s old name).
     pub fn parse(name: &str) -> Option<Command> {
+        if name == "check-catalog" {
+            return Some(Command::CheckCatalog);
+        }
         Command::ALL.into_iter().find(|c| c.name() == name)
     }
 
@@ -34,7 +45,8 @@ impl Command {
         match self {
             Command::Quote => "gencost quote [--catalog FILE] [--json] <share URL or query string>",
             Command::Models => "gencost models [--catalog FILE] [--json]",
-            Command::CheckCatalog => "gencost check-catalog FILE",
+            Command::CheckCatalog => "gencost catalog check FILE   (also: gencost check-catalog FILE)",
+            Command::CatalogDiff => "gencost catalog diff OLD NEW [--json]",
         }
     }
 
@@ -44,6 +56,7 @@ impl Command {
             Command::Quote => QUOTE,
             Command::Models => MODELS,
             Command::CheckCatalog => CHECK_CATALOG,
+            Command::CatalogDiff => CATALOG_DIFF,
         };
         format!("usage: {}\n\n{body}", self.usage())
     }
@@ -73,6 +86,12 @@ options:
 
 const CHECK_CATALOG: &str = "Checks a catalog file (gencost format or a fal pricing-API response) and prints
 every problem, each naming the model and the field; `ok: N models` when there is none.";
+
+const CATALOG_DIFF: &str = "What changed between two catalogs (gencost format or fal pricing-API responses): per model
+and line, the old price, the new price and the change in percent; the models added and removed.
+
+options:
+  --json  {\"changed\":[{\"model\",\"what\",\"old\",\"new\",\"change_percent\"}],\"added\":[..],\"removed\":[..]}";
 
 /// The tool's help.
 pub fn general() -> String {

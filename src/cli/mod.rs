@@ -92,22 +92,38 @@ pub fn run_with(
             _ => positional.push(a.clone()),
         }
     }
+    // `catalog check` and `catalog diff` are two words.
+    if positional.first().map(String::as_str) == Some("catalog") {
+        match positional.get(1).map(String::as_str) {
+            Some(sub @ ("check" | "diff")) => {
+                let joined = format!("catalog {sub}");
+                positional.splice(0..2, [joined]);
+            }
+            Some(other) => {
+                return Err(usage(
+                    format!("unknown catalog command {}", crate::engine::text::quoted(other)),
+                    None,
+                ))
+            }
+            None => return Err(usage("catalog takes check or diff", None)),
+        }
+    }
     let (name, rest) = match positional.split_first() {
         Some((c, r)) => (c.as_str(), r),
         None if wants_help => return write(out, &help::general()),
         None => return Err(usage("no command given", None)),
     };
     if name == "help" {
-        return match rest {
-            [] => write(out, &help::general()),
-            [topic] => match Command::parse(topic) {
-                Some(c) => write(out, &c.help()),
-                None => Err(usage(
-                    format!("no help for {}", crate::engine::text::quoted(topic)),
-                    None,
-                )),
-            },
-            _ => Err(usage("help takes one command", None)),
+        if rest.is_empty() {
+            return write(out, &help::general());
+        }
+        let topic = rest.join(" ");
+        return match Command::parse(&topic) {
+            Some(c) => write(out, &c.help()),
+            None => Err(usage(
+                format!("no help for {}", crate::engine::text::quoted(&topic)),
+                None,
+            )),
         };
     }
     let Some(command) = Command::parse(name) else {
@@ -172,9 +188,17 @@ pub fn run_with(
             let catalog = load(catalog_path.as_deref())?;
             write(out, &models(&catalog, json))
         }
+        Command::CatalogDiff => {
+            let [old, new] = rest else {
+                return Err(usage("catalog diff takes OLD and NEW", Some(command)));
+            };
+            let (old, new) = (load(Some(old))?, load(Some(new))?);
+            let d = crate::engine::catalog::diff::diff(&old, &new);
+            write(out, &diff_text(&d, json))
+        }
         Command::CheckCatalog => {
             let [path] = rest else {
-                return Err(usage("check-catalog takes one FILE", Some(command)));
+                return Err(usage("catalog check takes one FILE", Some(command)));
             };
             let text = read(path)?;
             match Catalog::from_json(&text) {
@@ -252,6 +276,48 @@ fn load(path: Option<&str>) -> Result<Catalog, CliError> {
             })
         }
     }
+}
+
+fn diff_text(d: &crate::engine::catalog::diff::CatalogDiff, json: bool) -> String {
+    use crate::engine::money::exact;
+    let num = |x: Option<rust_decimal::Decimal>| x.map(exact);
+    if json {
+        let changed: Vec<serde_json::Value> = d
+            .changed
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "model": c.model, "what": c.what, "old": num(c.old), "new": num(c.new),
+                    "change_percent": num(c.change_percent()),
+                })
+            })
+            .collect();
+        return serde_json::json!({"changed": changed, "added": d.added, "removed": d.removed})
+            .to_string();
+    }
+    let mut lines = Vec::new();
+    for c in &d.changed {
+        let show = |x: Option<rust_decimal::Decimal>| {
+            x.map(exact).unwrap_or_else(|| "none".to_string())
+        };
+        let pct = c
+            .change_percent()
+            .map(|p| format!(" ({}{} %)", if p.is_sign_positive() { "+" } else { "" }, exact(p)))
+            .unwrap_or_default();
+        lines.push(format!(
+            "changed  {}  {}: {} -> {}{pct}",
+            c.model,
+            c.what,
+            show(c.old),
+            show(c.new)
+        ));
+    }
+    lines.extend(d.added.iter().map(|id| format!("added    {id}")));
+    lines.extend(d.removed.iter().map(|id| format!("removed  {id}")));
+    if lines.is_empty() {
+        lines.push("no price changed, no model added or removed".to_string());
+    }
+    lines.join("\n")
 }
 
 fn models(catalog: &Catalog, json: bool) -> String {

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use super::money::parse_decimal;
 use super::Error;
 
+pub mod diff;
 mod fal;
 mod json;
 mod load;
