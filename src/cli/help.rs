@@ -11,15 +11,18 @@ pub enum Command {
     CheckCatalog,
     /// `gencost catalog diff`
     CatalogDiff,
+    /// `gencost catalog litellm`
+    CatalogLitellm,
 }
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 4] = [
+    pub const ALL: [Command; 5] = [
         Command::Quote,
         Command::Models,
         Command::CheckCatalog,
         Command::CatalogDiff,
+        Command::CatalogLitellm,
     ];
 
     /// The command's name on the command line.
@@ -29,6 +32,7 @@ impl Command {
             Command::Models => "models",
             Command::CheckCatalog => "catalog check",
             Command::CatalogDiff => "catalog diff",
+            Command::CatalogLitellm => "catalog litellm",
         }
     }
 
@@ -47,6 +51,7 @@ impl Command {
             Command::Models => "gencost models [--catalog FILE] [--json]",
             Command::CheckCatalog => "gencost catalog check FILE   (also: gencost check-catalog FILE)",
             Command::CatalogDiff => "gencost catalog diff OLD NEW [--json]",
+            Command::CatalogLitellm => "gencost catalog litellm FILE",
         }
     }
 
@@ -57,6 +62,7 @@ impl Command {
             Command::Models => MODELS,
             Command::CheckCatalog => CHECK_CATALOG,
             Command::CatalogDiff => CATALOG_DIFF,
+            Command::CatalogLitellm => CATALOG_LITELLM,
         };
         format!("usage: {}\n\n{body}", self.usage())
     }
@@ -92,6 +98,15 @@ and line, the old price, the new price and the change in percent; the models add
 
 options:
   --json  {\"changed\":[{\"model\",\"what\",\"old\",\"new\",\"change_percent\"}],\"added\":[..],\"removed\":[..]}";
+
+const CATALOG_LITELLM: &str = "Turns the image, video and audio entries of LiteLLM's cost map
+(model_prices_and_context_window.json; its PyPI package ships it as
+litellm/model_prices_and_context_window_backup.json) into a gencost catalog on stdout:
+output_cost_per_image, input/output_cost_per_pixel (w x h exactly, no megapixel rounding),
+output_cost_per_second(_<resolution>) and output_cost_per_video_per_second,
+input_cost_per_character, input_cost_per_second (transcription), output_cost_per_image_token.
+Ids stay LiteLLM's keys; each note says how LiteLLM bills the model. Entries that cannot be mapped
+are listed on stderr with the reason, never priced $0.";
 
 /// The tool's help.
 pub fn general() -> String {

@@ -8,6 +8,7 @@ use crate::engine::vocabulary::{Key, PAGE_KEYS};
 use crate::engine::{self, report, Catalog, Error};
 
 mod help;
+mod litellm;
 
 pub use help::Command;
 
@@ -95,7 +96,7 @@ pub fn run_with(
     // `catalog check` and `catalog diff` are two words.
     if positional.first().map(String::as_str) == Some("catalog") {
         match positional.get(1).map(String::as_str) {
-            Some(sub @ ("check" | "diff")) => {
+            Some(sub @ ("check" | "diff" | "litellm")) => {
                 let joined = format!("catalog {sub}");
                 positional.splice(0..2, [joined]);
             }
@@ -105,7 +106,7 @@ pub fn run_with(
                     None,
                 ))
             }
-            None => return Err(usage("catalog takes check or diff", None)),
+            None => return Err(usage("catalog takes check, diff or litellm", None)),
         }
     }
     let (name, rest) = match positional.split_first() {
@@ -188,6 +189,20 @@ pub fn run_with(
             let catalog = load(catalog_path.as_deref())?;
             write(out, &models(&catalog, json))
         }
+        Command::CatalogLitellm => {
+            let [path] = rest else {
+                return Err(usage("catalog litellm takes one FILE", Some(command)));
+            };
+            let text = read_bounded(path, LITELLM_LIMIT)?;
+            let imported = litellm::import(&text, &litellm::today_utc()).map_err(|e| {
+                CliError::Refused(format!("{}: {e}", crate::engine::text::shown(path)))
+            })?;
+            for (key, why) in &imported.skipped {
+                let line = format!("gencost: skipped {key}: {why}");
+                let _ = writeln!(warn, "{}", crate::engine::text::for_terminal(&line));
+            }
+            write(out, &imported.catalog)
+        }
         Command::CatalogDiff => {
             let [old, new] = rest else {
                 return Err(usage("catalog diff takes OLD and NEW", Some(command)));
@@ -225,11 +240,18 @@ fn write(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The most of LiteLLM's cost map read (it is 3 MB today).
+const LITELLM_LIMIT: usize = 32 * 1024 * 1024;
+
 /// Reads a file of at most [`crate::engine::catalog::MAX_BYTES`], never more (`/dev/zero` ends
 /// with a message, not with the memory).
 fn read(path: &str) -> Result<String, CliError> {
+    read_bounded(path, crate::engine::catalog::MAX_BYTES)
+}
+
+/// Reads a file of at most `limit` bytes.
+fn read_bounded(path: &str, limit: usize) -> Result<String, CliError> {
     use std::io::Read;
-    let limit = crate::engine::catalog::MAX_BYTES;
     let failed = |e: std::io::Error| CliError::Read {
         path: path.to_string(),
         reason: e.to_string().to_lowercase(),

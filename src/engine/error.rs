@@ -70,7 +70,7 @@ pub enum Error {
     #[error("`{}`: a rejection rate of 100 % means no output is ever accepted", shown(.0))]
     NoOutputAccepted(String),
     /// A text (catalog, log) longer than gencost reads.
-    #[error("{what} is over the {limit} bytes (4 MiB) gencost reads: at least {bytes} bytes")]
+    #[error("{what} is over the {limit} bytes ({} MiB) gencost reads: at least {bytes} bytes", .limit.checked_div(1 << 20).unwrap_or(0))]
     TooLarge {
         /// What it is (`catalog`).
         what: String,

@@ -26,7 +26,7 @@ pub use fal::FAL_PRICING_API;
 pub use json::MAX_BYTES;
 pub use json::too_large;
 pub use load::{FORMAT_NAME, FORMAT_VERSION, MAX_PROBLEMS};
-pub use model::is_endpoint_id;
+pub use model::{is_date as is_calendar_date, is_endpoint_id};
 pub(crate) use model::ModelParts;
 
 /// The catalog shipped with gencost (`www/catalog.json`, embedded at build time).

@@ -22,7 +22,7 @@ pub fn is_endpoint_id(id: &str) -> bool {
 }
 
 /// A real calendar date written `YYYY-MM-DD` (`2026-02-29` is not one).
-pub(crate) fn is_date(s: &str) -> bool {
+pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'
