@@ -13,16 +13,19 @@ pub enum Command {
     CatalogDiff,
     /// `gencost catalog litellm`
     CatalogLitellm,
+    /// `gencost catalog fal`
+    CatalogFal,
 }
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 5] = [
+    pub const ALL: [Command; 6] = [
         Command::Quote,
         Command::Models,
         Command::CheckCatalog,
         Command::CatalogDiff,
         Command::CatalogLitellm,
+        Command::CatalogFal,
     ];
 
     /// The command's name on the command line.
@@ -33,6 +36,7 @@ impl Command {
             Command::CheckCatalog => "catalog check",
             Command::CatalogDiff => "catalog diff",
             Command::CatalogLitellm => "catalog litellm",
+            Command::CatalogFal => "catalog fal",
         }
     }
 
@@ -52,6 +56,7 @@ impl Command {
             Command::CheckCatalog => "gencost catalog check FILE   (also: gencost check-catalog FILE)",
             Command::CatalogDiff => "gencost catalog diff OLD NEW [--json]",
             Command::CatalogLitellm => "gencost catalog litellm FILE",
+            Command::CatalogFal => "gencost catalog fal [--key KEY] [--api URL] [ENDPOINT_ID ...]",
         }
     }
 
@@ -63,6 +68,7 @@ impl Command {
             Command::CheckCatalog => CHECK_CATALOG,
             Command::CatalogDiff => CATALOG_DIFF,
             Command::CatalogLitellm => CATALOG_LITELLM,
+            Command::CatalogFal => CATALOG_FAL,
         };
         format!("usage: {}\n\n{body}", self.usage())
     }
@@ -107,6 +113,19 @@ output_cost_per_second(_<resolution>) and output_cost_per_video_per_second,
 input_cost_per_character, input_cost_per_second (transcription), output_cost_per_image_token.
 Ids stay LiteLLM's keys; each note says how LiteLLM bills the model. Entries that cannot be mapped
 are listed on stderr with the reason, never priced $0.";
+
+const CATALOG_FAL: &str = "Reads fal's pricing API (GET {api}/v1/models/pricing?endpoint_id=..., 50 ids a request,
+following next_cursor while has_more) and writes a gencost catalog to stdout. With no ids, every
+fal model of the default catalog. A model the default catalog knows keeps its rule with the new
+unit price; a unit that no longer matches the rule is reported on stderr, not guessed. Others get
+the unit-mapped rule, or \"price unknown\" with the reason.
+
+options:
+  --key KEY  fal's API key (or the FAL_KEY environment variable)
+  --api URL  default https://api.fal.ai
+
+Exit 2 with \"fal refused the key\" on 401/403; 429 and 5xx are retried (Retry-After honoured,
+at most 3 tries) before exit 2; each try times out after 30 s.";
 
 /// The tool's help.
 pub fn general() -> String {

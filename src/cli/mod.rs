@@ -7,6 +7,8 @@ use std::io::Write;
 use crate::engine::vocabulary::{Key, PAGE_KEYS};
 use crate::engine::{self, report, Catalog, Error};
 
+mod catalog_json;
+mod fal;
 mod help;
 mod litellm;
 
@@ -68,6 +70,8 @@ pub fn run_with(
     let mut catalog_path: Option<String> = None;
     let mut json = false;
     let mut wants_help = false;
+    let mut fal_key: Option<String> = None;
+    let mut fal_api: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -80,6 +84,16 @@ pub fn run_with(
                 None => return Err(usage("--catalog needs a file", None)),
             },
             "--json" => json = true,
+            "--key" | "--api" => {
+                let Some(v) = it.next() else {
+                    return Err(usage(format!("{a} needs a value"), None));
+                };
+                let slot = if a == "--key" { &mut fal_key } else { &mut fal_api };
+                if slot.is_some() {
+                    return Err(usage(format!("{a} is given twice"), None));
+                }
+                *slot = Some(v.clone());
+            }
             "-h" | "--help" => wants_help = true,
             "-V" | "--version" => {
                 return write(out, &format!("gencost {}", env!("CARGO_PKG_VERSION")));
@@ -96,7 +110,7 @@ pub fn run_with(
     // `catalog check` and `catalog diff` are two words.
     if positional.first().map(String::as_str) == Some("catalog") {
         match positional.get(1).map(String::as_str) {
-            Some(sub @ ("check" | "diff" | "litellm")) => {
+            Some(sub @ ("check" | "diff" | "litellm" | "fal")) => {
                 let joined = format!("catalog {sub}");
                 positional.splice(0..2, [joined]);
             }
@@ -106,7 +120,7 @@ pub fn run_with(
                     None,
                 ))
             }
-            None => return Err(usage("catalog takes check, diff or litellm", None)),
+            None => return Err(usage("catalog takes check, diff, litellm or fal", None)),
         }
     }
     let (name, rest) = match positional.split_first() {
@@ -135,6 +149,9 @@ pub fn run_with(
     };
     if wants_help {
         return write(out, &command.help());
+    }
+    if command != Command::CatalogFal && (fal_key.is_some() || fal_api.is_some()) {
+        return Err(usage("--key and --api go with catalog fal", Some(command)));
     }
     match command {
         Command::Quote => {
@@ -188,6 +205,23 @@ pub fn run_with(
             }
             let catalog = load(catalog_path.as_deref())?;
             write(out, &models(&catalog, json))
+        }
+        Command::CatalogFal => {
+            let key = fal_key
+                .or_else(|| std::env::var("FAL_KEY").ok())
+                .filter(|k| !k.trim().is_empty())
+                .ok_or_else(|| usage("catalog fal needs --key KEY or FAL_KEY", Some(command)))?;
+            let api = fal_api.unwrap_or_else(|| fal::DEFAULT_API.to_string());
+            let (catalog, notes) = fal::run(&api, &key, rest, &std::thread::sleep).map_err(|e| {
+                CliError::Refused(match e {
+                    fal::FalError::Refused => "fal refused the key".to_string(),
+                    fal::FalError::Failed(why) => why,
+                })
+            })?;
+            for n in notes {
+                let _ = writeln!(warn, "{}", crate::engine::text::for_terminal(&format!("gencost: {n}")));
+            }
+            write(out, &catalog)
         }
         Command::CatalogLitellm => {
             let [path] = rest else {
