@@ -104,6 +104,23 @@ fn TextField(
     }
 }
 
+/// A model as the picker lists it: name, provider and rule, or when it was retired.
+fn picker_text(m: &crate::engine::Model) -> String {
+    match &m.retired {
+        Some(r) => format!(
+            "{} · {} · retired on {}{}",
+            m.name,
+            m.provider,
+            r.date,
+            r.replacement
+                .as_deref()
+                .map(|x| format!(", use {x}"))
+                .unwrap_or_default()
+        ),
+        None => format!("{} · {} · {}", m.name, m.provider, m.summary),
+    }
+}
+
 /// The model picker: type to search over id, name and provider; grouped by kind.
 #[component]
 fn ModelPicker(
@@ -133,7 +150,7 @@ fn ModelPicker(
             if !shown && !cur.is_empty() {
                 let text = c
                     .model(&cur)
-                    .map(|m| format!("{} · {}", m.name, m.summary))
+                    .map(picker_text)
                     .unwrap_or_else(|_| format!("{cur} (not in the catalog)"));
                 out.push(view! { <option value=cur.clone()>{text}</option> }.into_any());
             }
@@ -141,16 +158,7 @@ fn ModelPicker(
                 let items = models
                     .into_iter()
                     .map(|m| {
-                        let text = match &m.retired {
-                            Some(r) => format!(
-                                "{} · {} · retired on {}{}",
-                                m.name,
-                                m.provider,
-                                r.date,
-                                r.replacement.as_deref().map(|x| format!(", use {x}")).unwrap_or_default()
-                            ),
-                            None => format!("{} · {} · {}", m.name, m.provider, m.summary),
-                        };
+                        let text = picker_text(m);
                         view! { <option value=m.id.clone() title=m.id.clone()>{text}</option> }
                     })
                     .collect_view();

@@ -251,3 +251,21 @@ test('every published price of the shared table, as the page shows it', async ()
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('a retired model still quotes, says so, and leaves the picker\'s default list', async () => {
+  // DALL-E 3 hd 1792x1024: $0.12, the price of the day OpenAI shut it down (2026-05-12)
+  const page = await open(browser, `${site.url}/?model=openai/dall-e-3&quality=hd&w=1792&h=1024`);
+  assert.equal(await text(page, 'cost-per-action'), '$0.12 USD');
+  assert.equal(await text(page, 'step-retired'), 'Retired on 2026-05-12: the provider no longer serves it; use openai/gpt-image-1.');
+  // the step's own picker shows the current model, marked
+  const current = await page.locator('[data-testid="model"] option:checked').textContent();
+  assert.match(current, /retired on 2026-05-12, use openai\/gpt-image-1/);
+  // on a new model's picker it is not offered until searched for
+  await page.goto(`${site.url}/?model=fal-ai/flux/dev`);
+  await page.waitForSelector('[data-testid="cost-per-action"]');
+  assert.equal(await page.locator('[data-testid="model"] option[value="openai/dall-e-3"]').count(), 0);
+  await page.locator('input[type="search"]').first().fill('dall-e');
+  await page.waitForFunction(() => document.querySelector('[data-testid="model"] option[value="openai/dall-e-3"]'));
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
