@@ -336,6 +336,10 @@ fn step_view(catalog: &Catalog, form: &StepForm, index: usize, s: &StepOutcome) 
         StepState::PriceUnknown(reason) => Some(format!("Price unknown: {reason}")),
         _ => Some(match &s.cost_per_generation {
             Some(Err(reason)) => format!("Price unknown: {reason}"),
+            // no field is at fault: a figure outgrew exact arithmetic
+            _ if s.problems.iter().all(|e| e.key().is_none()) && !s.problems.is_empty() => {
+                "A figure of this step is too large to compute exactly.".to_string()
+            }
             _ => "Fix the marked fields to see this step's cost.".to_string(),
         }),
     };
