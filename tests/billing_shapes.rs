@@ -495,7 +495,6 @@ fn json_report_amounts_are_exact_decimal_strings() {
     assert_eq!(step["lines"][0]["amount"], "0.025");
 }
 
-
 // --- the 2026 audit: corrections
 
 #[test]
@@ -507,9 +506,15 @@ fn flux_2_pro_sizes_outside_fals_limits_are_errors_naming_the_limit() {
         "`w`: \"2560\" is not allowed for `fal-ai/flux-2-pro`: at most 4,194,304 px in all (w x h)"
     );
     let e = quote_err_of("model=fal-ai/flux-2-pro&w=200&h=1024");
-    assert!(e.to_string().contains("a whole number from 256 to 2560"), "{e}");
+    assert!(
+        e.to_string().contains("a whole number from 256 to 2560"),
+        "{e}"
+    );
     // 2048 x 2048 = exactly 4,194,304 px: allowed, 4 MP: $0.03 + 3 x $0.015 = $0.075
-    assert_eq!(gen_cost("model=fal-ai/flux-2-pro&w=2048&h=2048"), d("0.075"));
+    assert_eq!(
+        gen_cost("model=fal-ai/flux-2-pro&w=2048&h=2048"),
+        d("0.075")
+    );
 }
 
 #[test]
@@ -564,15 +569,22 @@ fn one(model: serde_json::Value) -> Catalog {
 fn video_tokens_with_fps_as_a_factor() {
     // Seedance 1.x on fal: "1 million video tokens costs $1. tokens(video) = (height x width x
     // FPS x duration) / 1024"
-    let c = one(json!({"id": "t/seedance-1", "name": "S", "provider": "fal", "kind": "video",
+    let c = one(
+        json!({"id": "t/seedance-1", "name": "S", "provider": "fal", "kind": "video",
         "options": [
             {"name": "w", "values": ["1920"], "default": "1920"},
             {"name": "h", "values": ["1080"], "default": "1080"},
             {"name": "fps", "values": ["24", "30"], "default": "24"},
             {"name": "sec", "min": "2", "max": "12", "step": "1", "default": "5"}],
         "billing": {"lines": [{"label": "video tokens", "quantity": {"product": ["w", "h", "fps", "sec"], "divide_by": "1024"}, "price": "1", "per": "1000000"}]},
-        "source": "https://fal.ai/models/fal-ai/bytedance/seedance/v1/pro/fast/text-to-video/llms.txt", "verified": "2026-11-23"}));
-    let cost = |q: &str| quote(&c, &parse_query(q).unwrap()).unwrap().cost_per_action.unwrap();
+        "source": "https://fal.ai/models/fal-ai/bytedance/seedance/v1/pro/fast/text-to-video/llms.txt", "verified": "2026-11-23"}),
+    );
+    let cost = |q: &str| {
+        quote(&c, &parse_query(q).unwrap())
+            .unwrap()
+            .cost_per_action
+            .unwrap()
+    };
     // 1920 x 1080 x 24 x 5 / 1024 = 243,000 tokens x $1 / 1M = $0.243 (fal: "roughly $0.245")
     assert_eq!(cost("model=t/seedance-1"), d("0.243"));
     // 30 fps: 1920 x 1080 x 30 x 5 / 1024 = 303,750 tokens = $0.30375: the fps changes the price
@@ -583,7 +595,8 @@ fn video_tokens_with_fps_as_a_factor() {
 fn a_bill_rounded_up_to_a_hundredth_of_a_cent() {
     // gpt-image-2 on fal: image tokens $30 per 1M output, text tokens $5 per 1M input; "Total
     // cost is rounded up to the closest hundredth of a cent ($0.0001.)"
-    let c = one(json!({"id": "t/gpt-image-2", "name": "G", "provider": "fal", "kind": "image",
+    let c = one(
+        json!({"id": "t/gpt-image-2", "name": "G", "provider": "fal", "kind": "image",
         "options": [
             {"name": "tokens", "min": "1", "max": "100000", "step": "1", "default": "1000"},
             {"name": "text", "min": "0", "max": "100000", "step": "1", "default": "100"}],
@@ -591,31 +604,45 @@ fn a_bill_rounded_up_to_a_hundredth_of_a_cent() {
             {"label": "output image tokens", "quantity": {"option": "tokens"}, "price": "30", "per": "1000000"},
             {"label": "input text tokens", "quantity": {"option": "text"}, "price": "5", "per": "1000000"}],
             "total_round_up_to": "0.0001"},
-        "source": "https://fal.ai/models/openai/gpt-image-2/llms.txt", "verified": "2026-11-23"}));
+        "source": "https://fal.ai/models/openai/gpt-image-2/llms.txt", "verified": "2026-11-23"}),
+    );
     let q = |query: &str| quote(&c, &parse_query(query).unwrap()).unwrap();
     // 1,000 x $30 / 1M = $0.03; 100 x $5 / 1M = $0.0005: $0.0305, already whole hundredths of a cent
     assert_eq!(q("model=t/gpt-image-2").cost_per_action, Some(d("0.0305")));
     // 1,001 tokens: $0.03003 + $0.0005 = $0.03053 -> rounded up to $0.0306; the lines still add up
     let r = q("model=t/gpt-image-2&tokens=1001");
     assert_eq!(r.cost_per_action, Some(d("0.0306")));
-    let Priced::Known(g) = &r.steps[0].primary else { panic!("priced") };
+    let Priced::Known(g) = &r.steps[0].primary else {
+        panic!("priced")
+    };
     assert_eq!(g.lines[2].label, "rounded up to $0.0001");
     assert_eq!(g.lines[2].amount, d("0.00007"));
     let sum: Decimal = g.lines.iter().map(|l| l.amount).sum();
     assert_eq!(sum, g.cost);
     // and the summary says so
-    assert!(c.models()[0].summary.ends_with(", total rounded up to $0.0001"), "{}", c.models()[0].summary);
+    assert!(
+        c.models()[0]
+            .summary
+            .ends_with(", total rounded up to $0.0001"),
+        "{}",
+        c.models()[0].summary
+    );
 }
 
 #[test]
 fn sizes_a_multiple_of_n() {
-    let c = one(json!({"id": "t/multiple", "name": "M", "provider": "fal", "kind": "image",
+    let c = one(
+        json!({"id": "t/multiple", "name": "M", "provider": "fal", "kind": "image",
         "options": [{"name": "w", "min": "256", "max": "3840", "step": "1", "default": "1024"},
                     {"name": "h", "min": "256", "max": "3840", "step": "1", "default": "1024"}],
         "size": {"multiple_of": "16", "max_pixels": "8294400"},
         "billing": {"lines": [{"label": "image", "quantity": "output", "price": "0.04"}]},
-        "source": "https://fal.ai/models/openai/gpt-image-2/llms.txt", "verified": "2026-11-23"}));
+        "source": "https://fal.ai/models/openai/gpt-image-2/llms.txt", "verified": "2026-11-23"}),
+    );
     let e = quote(&c, &parse_query("model=t/multiple&w=1000&h=1024").unwrap()).unwrap_err();
-    assert_eq!(e.to_string(), "`w`: \"1000\" is not allowed for `t/multiple`: each side a multiple of 16");
+    assert_eq!(
+        e.to_string(),
+        "`w`: \"1000\" is not allowed for `t/multiple`: each side a multiple of 16"
+    );
     assert!(quote(&c, &parse_query("model=t/multiple&w=1008&h=1024").unwrap()).is_ok());
 }

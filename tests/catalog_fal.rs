@@ -73,7 +73,10 @@ fn pages_batches_and_known_rules_with_new_prices() {
             return (401, String::new(), r#"{"detail":"bad key"}"#.into());
         }
         let body = if target.contains("cursor=page2") {
-            format!(r#"{{"prices":[{}],"next_cursor":null,"has_more":false}}"#, row("fal-ai/brand-new", "0.05", "images"))
+            format!(
+                r#"{{"prices":[{}],"next_cursor":null,"has_more":false}}"#,
+                row("fal-ai/brand-new", "0.05", "images")
+            )
         } else if target.contains("fal-ai/flux/dev") {
             format!(
                 r#"{{"prices":[{},{}],"next_cursor":"page2","has_more":true}}"#,
@@ -85,8 +88,22 @@ fn pages_batches_and_known_rules_with_new_prices() {
         };
         (200, String::new(), body)
     }));
-    let out = gencost(&["catalog", "fal", "--key", "test-key", "--api", &api, "fal-ai/flux/dev", "fal-ai/veo3", "fal-ai/brand-new"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gencost(&[
+        "catalog",
+        "fal",
+        "--key",
+        "test-key",
+        "--api",
+        &api,
+        "fal-ai/flux/dev",
+        "fal-ai/veo3",
+        "fal-ai/brand-new",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // two pages of one batch
     let requests = log.lock().expect("log").clone();
     assert_eq!(requests.len(), 2, "{requests:?}");
@@ -94,12 +111,22 @@ fn pages_batches_and_known_rules_with_new_prices() {
     assert!(requests[1].ends_with("&cursor=page2"), "{requests:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     // veo3's rule is a table by audio: fal's one unit price is reported, not guessed
-    assert!(stderr.contains("fal-ai/veo3: fal's unit \"seconds\" at 0.5 does not match its rule"), "{stderr}");
-    assert!(stderr.contains("fal-ai/flux/dev: 0.025 -> 0.03"), "{stderr}");
+    assert!(
+        stderr.contains("fal-ai/veo3: fal's unit \"seconds\" at 0.5 does not match its rule"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fal-ai/flux/dev: 0.025 -> 0.03"),
+        "{stderr}"
+    );
     let catalog = temp_file("fal-out.json", &String::from_utf8_lossy(&out.stdout));
     let quote = |q: &str| {
         let o = gencost(&["quote", "--json", "--catalog", &catalog, q]);
-        assert!(o.status.success(), "{q}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
         v["cost_per_action"].as_str().unwrap_or("").to_string()
     };
@@ -114,13 +141,21 @@ fn pages_batches_and_known_rules_with_new_prices() {
 #[test]
 fn at_most_50_ids_a_request() {
     let (api, log) = serve(Box::new(|_: &str, _: &str| {
-        (200, String::new(), r#"{"prices":[],"next_cursor":null,"has_more":false}"#.to_string())
+        (
+            200,
+            String::new(),
+            r#"{"prices":[],"next_cursor":null,"has_more":false}"#.to_string(),
+        )
     }));
     let ids: Vec<String> = (0..51).map(|i| format!("fal-ai/m{i}")).collect();
     let mut args = vec!["catalog", "fal", "--key", "k", "--api", api.as_str()];
     args.extend(ids.iter().map(String::as_str));
     let out = gencost(&args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let requests = log.lock().expect("log").clone();
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].matches("endpoint_id=").count(), 50);
@@ -129,10 +164,23 @@ fn at_most_50_ids_a_request() {
 
 #[test]
 fn a_refused_key_and_a_missing_one() {
-    let (api, _) = serve(Box::new(|_: &str, _: &str| (403, String::new(), "{}".into())));
-    let out = gencost(&["catalog", "fal", "--key", "nope", "--api", &api, "fal-ai/flux/dev"]);
+    let (api, _) = serve(Box::new(|_: &str, _: &str| {
+        (403, String::new(), "{}".into())
+    }));
+    let out = gencost(&[
+        "catalog",
+        "fal",
+        "--key",
+        "nope",
+        "--api",
+        &api,
+        "fal-ai/flux/dev",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "gencost: fal refused the key");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "gencost: fal refused the key"
+    );
     let out = gencost(&["catalog", "fal", "fal-ai/flux/dev"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("catalog fal needs --key KEY or FAL_KEY"));
@@ -148,14 +196,43 @@ fn rate_limits_are_retried_and_server_errors_give_up_after_three_tries() {
         if *n == 1 {
             (429, "retry-after: 0\r\n".into(), "{}".into())
         } else {
-            (200, String::new(), format!(r#"{{"prices":[{}],"has_more":false}}"#, row("fal-ai/flux/dev", "0.025", "megapixels")))
+            (
+                200,
+                String::new(),
+                format!(
+                    r#"{{"prices":[{}],"has_more":false}}"#,
+                    row("fal-ai/flux/dev", "0.025", "megapixels")
+                ),
+            )
         }
     }));
-    let out = gencost(&["catalog", "fal", "--key", "k", "--api", &api, "fal-ai/flux/dev"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gencost(&[
+        "catalog",
+        "fal",
+        "--key",
+        "k",
+        "--api",
+        &api,
+        "fal-ai/flux/dev",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(*calls.lock().expect("count"), 2);
-    let (api, log) = serve(Box::new(|_: &str, _: &str| (503, "retry-after: 0\r\n".into(), "{}".into())));
-    let out = gencost(&["catalog", "fal", "--key", "k", "--api", &api, "fal-ai/flux/dev"]);
+    let (api, log) = serve(Box::new(|_: &str, _: &str| {
+        (503, "retry-after: 0\r\n".into(), "{}".into())
+    }));
+    let out = gencost(&[
+        "catalog",
+        "fal",
+        "--key",
+        "k",
+        "--api",
+        &api,
+        "fal-ai/flux/dev",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim(),

@@ -167,8 +167,9 @@ fn catalog_missing_version() {
     );
     assert_eq!(problems[0].to_string(), "catalog: version: missing; use 1");
     // a future version is refused too
-    let text = json!({"format": "gencost-catalog", "version": 2, "models": [test_model("test/ok")]})
-        .to_string();
+    let text =
+        json!({"format": "gencost-catalog", "version": 2, "models": [test_model("test/ok")]})
+            .to_string();
     assert!(is_field_error(
         &catalog_problems(&text)[0],
         None,

@@ -24,8 +24,11 @@ fn json(args: &[&str]) -> serde_json::Value {
 
 /// The published-price table (`tests/published-prices.json`): (query, cost of one generation).
 fn published() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/published-prices.json"))
-        .expect("the published-price table");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/published-prices.json"
+    ))
+    .expect("the published-price table");
     let table: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     table["rows"]
         .as_array()
@@ -316,12 +319,24 @@ fn version_and_help_for_each_command() {
     for (args, first) in [
         (vec!["help"], "gencost "),
         (vec!["--help"], "gencost "),
-        (vec!["help", "quote"], "usage: gencost quote [--catalog FILE] [--json]"),
-        (vec!["quote", "--help"], "usage: gencost quote [--catalog FILE] [--json]"),
+        (
+            vec!["help", "quote"],
+            "usage: gencost quote [--catalog FILE] [--json]",
+        ),
+        (
+            vec!["quote", "--help"],
+            "usage: gencost quote [--catalog FILE] [--json]",
+        ),
         (vec!["help", "models"], "usage: gencost models"),
         (vec!["models", "-h"], "usage: gencost models"),
-        (vec!["help", "check-catalog"], "usage: gencost catalog check FILE"),
-        (vec!["help", "catalog", "diff"], "usage: gencost catalog diff OLD NEW [--json]"),
+        (
+            vec!["help", "check-catalog"],
+            "usage: gencost catalog check FILE",
+        ),
+        (
+            vec!["help", "catalog", "diff"],
+            "usage: gencost catalog diff OLD NEW [--json]",
+        ),
     ] {
         let out = gencost(&args);
         assert!(out.status.success(), "{args:?}");
@@ -364,9 +379,15 @@ fn catalog_diff_names_each_changed_price_and_the_models_added_and_removed() {
     assert_eq!(d["added"], serde_json::json!(["a/new"]));
     assert_eq!(d["removed"], serde_json::json!(["a/gone"]));
     let text = String::from_utf8(gencost(&["catalog", "diff", &old, &new]).stdout).unwrap();
-    assert!(text.contains("changed  a/one  image: 0.04 -> 0.05 (+25 %)"), "{text}");
+    assert!(
+        text.contains("changed  a/one  image: 0.04 -> 0.05 (+25 %)"),
+        "{text}"
+    );
     // `catalog check` is check-catalog's new name; the old one stays
-    for args in [["catalog", "check", new.as_str()].as_slice(), ["check-catalog", new.as_str()].as_slice()] {
+    for args in [
+        ["catalog", "check", new.as_str()].as_slice(),
+        ["check-catalog", new.as_str()].as_slice(),
+    ] {
         let out = gencost(args);
         assert!(out.status.success());
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok: 3 models");
@@ -376,28 +397,50 @@ fn catalog_diff_names_each_changed_price_and_the_models_added_and_removed() {
 #[test]
 fn catalog_litellm_imports_image_video_and_audio_entries_and_lists_the_rest() {
     // A cut of LiteLLM's model_prices_and_context_window_backup.json (PyPI litellm 1.109.1).
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/litellm-cut.json");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/litellm-cut.json"
+    );
     let out = gencost(&["catalog", "litellm", fixture]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let catalog = temp_file("litellm.json", &String::from_utf8_lossy(&out.stdout));
     let stderr = String::from_utf8_lossy(&out.stderr);
     // a model without a price LiteLLM states is listed with the reason, never priced $0
-    assert!(stderr.contains("gencost: skipped qwencloud/qwen-image-2.0: no image price"), "{stderr}");
+    assert!(
+        stderr.contains("gencost: skipped qwencloud/qwen-image-2.0: no image price"),
+        "{stderr}"
+    );
     // chat models are not image, video or audio entries: neither imported nor listed
     assert!(!stderr.contains("gpt-4o"), "{stderr}");
     let cost = |query: &str| {
         let q = json(&["quote", "--json", "--catalog", &catalog, query]);
-        q["steps"][0]["cost_per_generation"].as_str().unwrap_or("").to_string()
+        q["steps"][0]["cost_per_generation"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     };
     // output_cost_per_image 0.06
-    assert_eq!(cost("model=1024-x-1024/50-steps/bedrock/amazon.nova-canvas-v1:0"), "0.06");
+    assert_eq!(
+        cost("model=1024-x-1024/50-steps/bedrock/amazon.nova-canvas-v1:0"),
+        "0.06"
+    );
     // input_cost_per_pixel 8.39233e-08 x 1024 x 1024 = 1,048,576 x 0.0000000839233 = 0.0879999582208:
     // every pixel, no megapixel rounding
-    assert_eq!(cost("model=azure/hd/1024-x-1024/dall-e-3"), "0.0879999582208");
+    assert_eq!(
+        cost("model=azure/hd/1024-x-1024/dall-e-3"),
+        "0.0879999582208"
+    );
     // output_cost_per_video_per_second 0.1 x 8 s
     assert_eq!(cost("model=openai/sora-2&sec=8"), "0.8");
     // output_cost_per_second_720p 0.082513 x 5 s
-    assert_eq!(cost("model=dashscope/wan3.0-video&resolution=720p&sec=5"), "0.412565");
+    assert_eq!(
+        cost("model=dashscope/wan3.0-video&resolution=720p&sec=5"),
+        "0.412565"
+    );
     // input_cost_per_character 1.5e-05 x 1000 characters
     assert_eq!(cost("model=azure/tts-1&chars=1000"), "0.015");
     // input_cost_per_second 3.333e-05 x 60 s of audio
@@ -405,6 +448,14 @@ fn catalog_litellm_imports_image_video_and_audio_entries_and_lists_the_rest() {
     // a token-priced image: $4e-05 per token = $40 per 1M, x 1056 tokens by default
     assert_eq!(cost("model=azure/gpt-image-1"), "0.04224");
     let models = json(&["models", "--json", "--catalog", &catalog]);
-    let sora = models.as_array().unwrap().iter().find(|m| m["id"] == "openai/sora-2").unwrap();
-    assert!(sora["rule"].as_str().unwrap().contains("$0.10 per video second"));
+    let sora = models
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "openai/sora-2")
+        .unwrap();
+    assert!(sora["rule"]
+        .as_str()
+        .unwrap()
+        .contains("$0.10 per video second"));
 }

@@ -63,7 +63,13 @@ fn extreme_catalog() -> impl Strategy<Value = String> {
 fn loadable_extreme_catalog() -> impl Strategy<Value = String> {
     let tiny = "0.0000000000000000000000000001";
     let max = "79228162514264337593543950335";
-    let positive = prop_oneof![Just("1"), Just(tiny), Just(max), Just("7922816251426433759354395033.5"), Just("1048576")];
+    let positive = prop_oneof![
+        Just("1"),
+        Just(tiny),
+        Just(max),
+        Just("7922816251426433759354395033.5"),
+        Just("1048576")
+    ];
     (
         prop_oneof![Just("0"), Just("1"), Just(tiny)],
         prop_oneof![Just(max), Just("7922816251426433759354395033.5"), Just("10")],
@@ -113,8 +119,19 @@ fn extreme_query() -> impl Strategy<Value = String> {
         "[0-9]{1,30}(\\.[0-9]{1,30})?",
     ];
     let key = prop_oneof![
-        Just("n"), Just("retry"), Just("max"), Just("failover"), Just("actions"), Just("sec"),
-        Just("w"), Just("h"), Just("s2.n"), Just("s2.retry"), Just("s2.max"), Just("s1.n"), Just("s21.n"),
+        Just("n"),
+        Just("retry"),
+        Just("max"),
+        Just("failover"),
+        Just("actions"),
+        Just("sec"),
+        Just("w"),
+        Just("h"),
+        Just("s2.n"),
+        Just("s2.retry"),
+        Just("s2.max"),
+        Just("s1.n"),
+        Just("s21.n"),
     ];
     (prop::collection::vec((key, value), 0..8), prop::bool::ANY).prop_map(|(pairs, fallback)| {
         let mut q = vec!["model=x/model".to_string(), "s2.model=x/model".to_string()];
@@ -135,16 +152,27 @@ fn assert_explained(e: &Evaluation) -> Result<(), TestCaseError> {
             prop_assert!(s.no_figures.is_some(), "step {}: {:?}", s.index, s);
         }
         if s.no_figures.is_none() {
-            prop_assert!(s.errors.is_empty() && s.figures.cost_per_action.is_some(), "step {}: {:?}", s.index, s);
+            prop_assert!(
+                s.errors.is_empty() && s.figures.cost_per_action.is_some(),
+                "step {}: {:?}",
+                s.index,
+                s
+            );
         }
         if let Some(why) = &s.no_figures {
             prop_assert!(!why.is_empty());
             if why.starts_with("Fix") {
-                prop_assert!(!s.errors.is_empty(), "step {} says fix but names nothing", s.index);
+                prop_assert!(
+                    !s.errors.is_empty(),
+                    "step {} says fix but names nothing",
+                    s.index
+                );
             }
         }
     }
-    prop_assert!(e.cost_per_action.is_some() || e.no_total.as_deref().is_some_and(|m| !m.is_empty()));
+    prop_assert!(
+        e.cost_per_action.is_some() || e.no_total.as_deref().is_some_and(|m| !m.is_empty())
+    );
     for err in &e.errors {
         prop_assert!(!err.message.is_empty());
     }

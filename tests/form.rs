@@ -138,11 +138,19 @@ fn the_chart_marks_the_current_rejection_rate() {
 fn the_picker_searches_id_name_and_provider_by_kind() {
     let c = catalog();
     let groups = model_groups(&c, "veo");
-    let found: Vec<&str> = groups.iter().flat_map(|(_, ms)| ms.iter().map(|m| m.id.as_str())).collect();
+    let found: Vec<&str> = groups
+        .iter()
+        .flat_map(|(_, ms)| ms.iter().map(|m| m.id.as_str()))
+        .collect();
     // premise: the search found the two Veo models, and only models that match it
-    assert!(found.contains(&"fal-ai/veo3") && found.contains(&"fal-ai/veo3.1"), "{found:?}");
+    assert!(
+        found.contains(&"fal-ai/veo3") && found.contains(&"fal-ai/veo3.1"),
+        "{found:?}"
+    );
     assert!(groups.iter().all(|(_, ms)| ms.iter().all(|m| {
-        format!("{} {} {}", m.id, m.name, m.provider).to_lowercase().contains("veo")
+        format!("{} {} {}", m.id, m.name, m.provider)
+            .to_lowercase()
+            .contains("veo")
     })));
     let openai = model_groups(&c, "OpenAI image");
     assert!(!openai.is_empty());
@@ -154,10 +162,15 @@ fn the_picker_searches_id_name_and_provider_by_kind() {
     let kinds: std::collections::BTreeSet<_> = live.iter().map(|m| m.kind).collect();
     let all = model_groups(&c, "");
     assert_eq!(all.len(), kinds.len());
-    assert_eq!(all.iter().map(|(_, ms)| ms.len()).sum::<usize>(), live.len());
+    assert_eq!(
+        all.iter().map(|(_, ms)| ms.len()).sum::<usize>(),
+        live.len()
+    );
     // a retired model is found by a search
     let found = model_groups(&c, "dall-e-3");
-    assert!(found.iter().any(|(_, ms)| ms.iter().any(|m| m.id == "openai/dall-e-3")));
+    assert!(found
+        .iter()
+        .any(|(_, ms)| ms.iter().any(|m| m.id == "openai/dall-e-3")));
 }
 
 #[test]
@@ -233,7 +246,10 @@ fn a_problem_blanks_only_what_depends_on_it() {
     let c = catalog();
     // `retry=abc`: flux/dev 1024x768 = 0.75 MP -> 1 MP x $0.025 is still known; what divides by
     // (1 - r) is not.
-    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&retry=abc&n=3"));
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=fal-ai/flux/dev&retry=abc&n=3"),
+    );
     let f = &e.steps[0].figures;
     assert_eq!(f.cost_per_generation.as_deref(), Some("$0.025 USD"));
     assert_eq!(f.cost_per_accepted_output, None);
@@ -241,24 +257,42 @@ fn a_problem_blanks_only_what_depends_on_it() {
     assert_eq!(e.cost_per_generation.as_deref(), Some("$0.025 USD"));
     assert_eq!(e.cost_per_action, None);
     // `n=0`: the retry maths and the cost per accepted output stay: 0.025 / (1 - 0.2) = 0.03125
-    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&retry=20&n=0"));
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=fal-ai/flux/dev&retry=20&n=0"),
+    );
     let f = &e.steps[0].figures;
     assert_eq!(f.expected_attempts.as_deref(), Some("1.25"));
     assert_eq!(f.cost_per_accepted_output.as_deref(), Some("$0.03125 USD"));
     assert_eq!(f.cost_per_action, None);
-    assert_eq!(e.steps[0].maths[0], "rejection rate 20 %: expected attempts per output 1 / (1 − 0.2) = 1.25");
+    assert_eq!(
+        e.steps[0].maths[0],
+        "rejection rate 20 %: expected attempts per output 1 / (1 − 0.2) = 1.25"
+    );
     // a broken step 2 leaves step 1's figures; the totals wait for both
-    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&s2.model=fal-ai/veo3&s2.sec=7"));
-    assert_eq!(e.steps[0].figures.cost_per_action.as_deref(), Some("$0.025 USD"));
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=fal-ai/flux/dev&s2.model=fal-ai/veo3&s2.sec=7"),
+    );
+    assert_eq!(
+        e.steps[0].figures.cost_per_action.as_deref(),
+        Some("$0.025 USD")
+    );
     assert_eq!(e.cost_per_action, None);
-    assert_eq!(e.no_total.as_deref(), Some("Fix the marked fields to see the total."));
+    assert_eq!(
+        e.no_total.as_deref(),
+        Some("Fix the marked fields to see the total.")
+    );
 }
 
 #[test]
 fn a_retired_model_warns_and_a_recent_price_change_is_said() {
     use gencost::engine::catalog::Retired;
     let c = catalog();
-    let e = evaluate(&c, &Form::from_query(&c, "model=openai/dall-e-2&w=512&h=512"));
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=openai/dall-e-2&w=512&h=512"),
+    );
     let facts = e.steps[0].model.as_ref().expect("known model");
     assert_eq!(
         facts.retired.as_deref(),
@@ -266,11 +300,20 @@ fn a_retired_model_warns_and_a_recent_price_change_is_said() {
     );
     // it still quotes: 512x512 = $0.018
     assert_eq!(e.cost_per_action.as_deref(), Some("$0.018 USD"));
-    let r = Retired { date: "2026-05-12".into(), replacement: None };
-    assert_eq!(gencost::form::retired_notice(&r), "Retired on 2026-05-12: the provider no longer serves it.");
+    let r = Retired {
+        date: "2026-05-12".into(),
+        replacement: None,
+    };
+    assert_eq!(
+        gencost::form::retired_notice(&r),
+        "Retired on 2026-05-12: the provider no longer serves it."
+    );
     // a change within the last 12 months is said; an older one is not
     let mut f = facts.clone();
-    f.history = vec![("2026-03-10".into(), "$0.224 per second with audio off".into())];
+    f.history = vec![(
+        "2026-03-10".into(),
+        "$0.224 per second with audio off".into(),
+    )];
     assert_eq!(
         f.price_change("2026-11-23").as_deref(),
         Some("Price changed on 2026-03-10 (was $0.224 per second with audio off)")

@@ -5,10 +5,10 @@
 use std::io::Write;
 use std::process::{Command, Output};
 
-use gencost::engine::catalog::{Domain, OptionSpec};
 use gencost::engine::catalog::MAX_BYTES;
-use gencost::engine::{Catalog, Error};
+use gencost::engine::catalog::{Domain, OptionSpec};
 use gencost::engine::vocabulary::ELEMENT_ATTRIBUTES;
+use gencost::engine::{Catalog, Error};
 use gencost::form::{embed_code, evaluate, Form};
 use rust_decimal::Decimal;
 use serde_json::json as j;
@@ -33,8 +33,7 @@ fn stdout(o: &Output) -> String {
 }
 
 fn temp_file(name: &str, text: &str) -> String {
-    let path =
-        std::env::temp_dir().join(format!("gencost-hostile-{}-{name}", std::process::id()));
+    let path = std::env::temp_dir().join(format!("gencost-hostile-{}-{name}", std::process::id()));
     let mut f = std::fs::File::create(&path).expect("temp file");
     f.write_all(text.as_bytes()).expect("write");
     path.to_string_lossy().into_owned()
@@ -47,12 +46,14 @@ fn one_model(edit: impl FnOnce(&mut serde_json::Value)) -> String {
         "billing": {"lines": [{"label": "video seconds", "quantity": {"option": "sec"}, "price": "0.025"}]},
         "source": "https://example.com/pricing", "verified": "2026-11-23"});
     edit(&mut model);
-    j!({"format": "gencost-catalog", "version": 1, "currency": "USD", "models": [model]}).to_string()
+    j!({"format": "gencost-catalog", "version": 1, "currency": "USD", "models": [model]})
+        .to_string()
 }
 
 /// The attribute names of the `<gencost-calculator ...>` tag of a snippet.
 fn element_attributes(snippet: &str) -> Vec<String> {
-    let start = snippet.find("<gencost-calculator").expect("an element") + "<gencost-calculator".len();
+    let start =
+        snippet.find("<gencost-calculator").expect("an element") + "<gencost-calculator".len();
     let tag = &snippet[start..start + snippet[start..].find('>').expect("a tag")];
     // Values are escaped (no `"` inside), so names are what precedes each `="`.
     tag.split('"')
@@ -90,8 +91,17 @@ fn d01_embed_code_carries_only_documented_attributes() {
     let form = Form::from_query(&c, "model=test/model&sec=4&onfocus=b");
     let code = embed_code("https://calc.test/", &form.embed_pairs());
     let names = element_attributes(&code.element);
-    assert!(names.iter().all(|n| n == "query" || ELEMENT_ATTRIBUTES.contains(&n.as_str())), "{names:?}");
-    assert!(code.element.contains(" query=\"onfocus=b\""), "{}", code.element);
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "query" || ELEMENT_ATTRIBUTES.contains(&n.as_str())),
+        "{names:?}"
+    );
+    assert!(
+        code.element.contains(" query=\"onfocus=b\""),
+        "{}",
+        code.element
+    );
 }
 
 // 2 -------------------------------------------------------------------------------------------
@@ -99,7 +109,10 @@ fn d01_embed_code_carries_only_documented_attributes() {
 #[test]
 fn d02_a_rate_next_to_100_percent_is_a_figure_not_a_panic() {
     let c = catalog();
-    let form = Form::from_query(&c, "model=fal-ai/flux/dev&retry=99.99999999999999999999999999&n=4");
+    let form = Form::from_query(
+        &c,
+        "model=fal-ai/flux/dev&retry=99.99999999999999999999999999&n=4",
+    );
     let e = evaluate(&c, &form);
     // r = 0.9999999999999999999999999999, 1 - r = 1e-28: 1 / 1e-28 = 1e28 attempts;
     // 4 x $0.025 x 1e28 = $1e27 per action (the CLI's figure)
@@ -110,20 +123,40 @@ fn d02_a_rate_next_to_100_percent_is_a_figure_not_a_panic() {
     assert_eq!(e.split.len(), 1);
     assert_eq!(e.split[0].percent, "100");
     // A catalog price of 1e27: one generation is a figure, a month of them a named problem.
-    let huge = one_model(|m| m["billing"]["lines"][0]["price"] = j!("1000000000000000000000000000"));
+    let huge =
+        one_model(|m| m["billing"]["lines"][0]["price"] = j!("1000000000000000000000000000"));
     let c = Catalog::from_json(&huge).expect("a huge price is a price");
-    let e = evaluate(&c, &Form::from_query(&c, "model=test/model&sec=10&n=4&actions=1000000"));
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=test/model&sec=10&n=4&actions=1000000"),
+    );
     // 10 s x $1e27 = $1e28 per generation, x 4 outputs = 4e28 per action
     assert_eq!(
         e.cost_per_action.as_deref(),
         Some("$40,000,000,000,000,000,000,000,000,000.00 USD")
     );
     assert!(e.monthly.is_none());
-    let monthly = e.errors.iter().find(|x| x.key == "actions").expect("a message next to actions");
-    assert_eq!(monthly.message, "monthly spend: the number is too large to compute exactly");
-    let e = evaluate(&c, &Form::from_query(&c, "model=test/model&sec=10&n=100000&retry=50"));
+    let monthly = e
+        .errors
+        .iter()
+        .find(|x| x.key == "actions")
+        .expect("a message next to actions");
+    assert_eq!(
+        monthly.message,
+        "monthly spend: the number is too large to compute exactly"
+    );
+    let e = evaluate(
+        &c,
+        &Form::from_query(&c, "model=test/model&sec=10&n=100000&retry=50"),
+    );
     assert!(e.cost_per_action.is_none());
-    assert!(e.steps[0].errors[0].message.contains("too large to compute exactly"), "{:?}", e.steps[0]);
+    assert!(
+        e.steps[0].errors[0]
+            .message
+            .contains("too large to compute exactly"),
+        "{:?}",
+        e.steps[0]
+    );
 }
 
 // 3 -------------------------------------------------------------------------------------------
@@ -151,11 +184,20 @@ fn d03_a_range_at_the_limits_of_decimal_checks_without_overflow() {
     let path = temp_file("negative-min.json", &negative);
     for args in [
         vec!["check-catalog", path.as_str()],
-        vec!["quote", "--catalog", path.as_str(), "model=test/model&sec=79228162514264337593543950335"],
+        vec![
+            "quote",
+            "--catalog",
+            path.as_str(),
+            "model=test/model&sec=79228162514264337593543950335",
+        ],
     ] {
         let out = gencost(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("min: \"-79228162514264337593543950335\" has a sign"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("min: \"-79228162514264337593543950335\" has a sign"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
@@ -173,11 +215,15 @@ fn d04_a_large_object_parses_and_a_late_repeated_key_is_found() {
     // read whole: every key is an unknown field, listed up to 100 and counted after that
     let problems = e.problems();
     assert_eq!(problems.len(), 101);
-    assert_eq!(problems[100].to_string(), "catalog: (top level): and 199900 more problems");
+    assert_eq!(
+        problems[100].to_string(),
+        "catalog: (top level): and 199900 more problems"
+    );
     let repeated = format!("{text}\"k7\":1}}");
     let e = Catalog::from_json(&repeated).expect_err("k7 twice");
     assert!(
-        e.to_string().contains("key \"k7\" appears twice in one object at line 1 column "),
+        e.to_string()
+            .contains("key \"k7\" appears twice in one object at line 1 column "),
         "{e}"
     );
 }
@@ -191,7 +237,10 @@ fn d07_a_key_given_twice_is_the_same_error_on_both_faces() {
     let e = evaluate(&c, &form);
     let msg: Vec<&str> = e.errors.iter().map(|x| x.message.as_str()).collect();
     assert_eq!(msg, ["`retry` is given twice"]);
-    assert_eq!(e.steps[0].error_for("retry").as_deref(), Some("`retry` is given twice"));
+    assert_eq!(
+        e.steps[0].error_for("retry").as_deref(),
+        Some("`retry` is given twice")
+    );
     // nothing typed is lost: both values stay in the URL until the field is edited
     assert_eq!(form.to_query(), "model=fal-ai/flux/dev&retry=20&retry=50");
     let cli = gencost(&["quote", "model=fal-ai/flux/dev&retry=20&retry=50"]);
@@ -204,9 +253,18 @@ fn d07_a_key_given_twice_is_the_same_error_on_both_faces() {
     assert_eq!(e.cost_per_action.as_deref(), Some("$0.05 USD"));
     assert_eq!(form.to_query(), "model=fal-ai/flux/dev&retry=50");
     // the same for actions and for a step's key
-    let e = evaluate(&c, &Form::from_query(&c, "model=fal-ai/flux/dev&actions=1&actions=2&s2.model=fal-ai/veo3&s2.sec=4&s2.sec=6"));
+    let e = evaluate(
+        &c,
+        &Form::from_query(
+            &c,
+            "model=fal-ai/flux/dev&actions=1&actions=2&s2.model=fal-ai/veo3&s2.sec=4&s2.sec=6",
+        ),
+    );
     let msg: Vec<&str> = e.errors.iter().map(|x| x.message.as_str()).collect();
-    assert!(msg.contains(&"`actions` is given twice") && msg.contains(&"`s2.sec` is given twice"), "{msg:?}");
+    assert!(
+        msg.contains(&"`actions` is given twice") && msg.contains(&"`s2.sec` is given twice"),
+        "{msg:?}"
+    );
 }
 
 // 8 -------------------------------------------------------------------------------------------
@@ -220,10 +278,17 @@ fn d08_repeated_json_keys_in_a_catalog_are_refused() {
     // premise: the edit made a text with two prices
     assert_eq!(two_prices.matches("\"price\"").count(), 2);
     let e = Catalog::from_json(&two_prices).expect_err("two prices");
-    assert!(e.to_string().contains("key \"price\" appears twice in one object"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("key \"price\" appears twice in one object"),
+        "{e}"
+    );
     let two_lists = r#"{"format":"gencost-catalog","version":1,"models":[],"models":[]}"#;
     let e = Catalog::from_json(two_lists).expect_err("two model lists");
-    assert!(e.to_string().contains("key \"models\" appears twice"), "{e}");
+    assert!(
+        e.to_string().contains("key \"models\" appears twice"),
+        "{e}"
+    );
     let path = temp_file("two-prices.json", &two_prices);
     let out = gencost(&["check-catalog", &path]);
     assert_eq!(out.status.code(), Some(2));
@@ -265,10 +330,16 @@ fn d11_catalog_text_never_reaches_the_terminal_raw() {
         let out = gencost(&args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         let text = stdout(&out);
-        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{args:?}: {text:?}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{args:?}: {text:?}"
+        );
     }
     let quote = stdout(&gencost(&["quote", "--catalog", &path, "model=test/model"]));
-    assert!(quote.contains("seconds\\u{1b}[8m hidden: 5 x $0.025 = $0.125"), "{quote}");
+    assert!(
+        quote.contains("seconds\\u{1b}[8m hidden: 5 x $0.025 = $0.125"),
+        "{quote}"
+    );
     // a fal endpoint id that clears the screen: refused, and the message shows it escaped
     let fal = temp_file(
         "fal-control.json",
@@ -278,7 +349,10 @@ fn d11_catalog_text_never_reaches_the_terminal_raw() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(!err.contains('\u{1b}'), "{err:?}");
-    assert!(err.contains("endpoint_id: \"fal-ai/x\\u{1b}[2J\" is not an endpoint id"), "{err}");
+    assert!(
+        err.contains("endpoint_id: \"fal-ai/x\\u{1b}[2J\" is not an endpoint id"),
+        "{err}"
+    );
 }
 
 // 12 ------------------------------------------------------------------------------------------
@@ -319,7 +393,10 @@ fn d13_a_figure_says_exact_only_when_it_is() {
     // + ... = 999.99999999999950050..., x $0.025 = $24.99999999999998751...: not 25.
     let t = text("model=fal-ai/flux/dev&retry=99.9999999999999999&max=1000");
     assert!(!t.contains("exact 25"), "{t}");
-    assert!(t.contains("cost per action: $25.00 (~24.9999999999999875125"), "{t}");
+    assert!(
+        t.contains("cost per action: $25.00 (~24.9999999999999875125"),
+        "{t}"
+    );
     assert!(t.contains("rejection rate > 99.9999 %"), "{t}");
     // 1 / (1 - 0.005) = 1.00502512562814070351... is a rounded quotient
     let t = text("model=fal-ai/flux/dev&retry=.5");
@@ -347,10 +424,23 @@ fn d14_cli_messages_are_one_short_line() {
         assert!(err.contains(want), "{args:?}: {err}");
         err
     };
-    one_line(&["frobnicate"], "unknown command \"frobnicate\" (see gencost help)");
+    one_line(
+        &["frobnicate"],
+        "unknown command \"frobnicate\" (see gencost help)",
+    );
     one_line(&["quote"], "quote takes one share URL");
     one_line(&["--nope"], "unknown flag --nope");
-    one_line(&["quote", "--catalog", "a.json", "--catalog", "b.json", "model=x"], "--catalog is given twice");
+    one_line(
+        &[
+            "quote",
+            "--catalog",
+            "a.json",
+            "--catalog",
+            "b.json",
+            "model=x",
+        ],
+        "--catalog is given twice",
+    );
     let long = format!("model=fal-ai/flux/dev&retry={}", "9".repeat(130_000));
     let err = one_line(&["quote", &long], "`retry`: \"999");
     assert!(err.len() < 400, "{} bytes", err.len());
@@ -375,7 +465,10 @@ fn d16_a_step_prefix_that_cannot_be_is_an_error_on_both_faces() {
         assert_eq!(page, [line], "{key}");
         assert!(line.starts_with(&format!("unknown key `{key}`")), "{line}");
         // the rest still works, and the key stays in the URL until removed
-        assert_eq!(e.steps[0].figures.cost_per_generation.as_deref(), Some("$0.025 USD"));
+        assert_eq!(
+            e.steps[0].figures.cost_per_generation.as_deref(),
+            Some("$0.025 USD")
+        );
         assert!(form.to_query().contains(key));
         let mut fixed = form.clone();
         fixed.drop_stray(key);

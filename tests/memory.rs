@@ -51,9 +51,17 @@ fn a_catalog_of_small_arrays_is_read_in_memory_proportional_to_it() {
     // premise: it was read (and refused: arrays are not models), not skipped
     assert!(result.is_err());
     let ratio = peak / text.len();
-    println!("input {} bytes, peak {} bytes ({ratio} x)", text.len(), peak);
+    println!(
+        "input {} bytes, peak {} bytes ({ratio} x)",
+        text.len(),
+        peak
+    );
     // 1.4 million values of 32 bytes in a list whose capacity doubles: about 16 x (67 MB), and
     // no problem message per broken model past the first hundred (that was 82 x, 344 MB). The
     // 4 MiB bound keeps the whole under 100 MB; 50 MB took 1.5 GB before it.
-    assert!(peak < 24 * text.len(), "peak {peak} for {} bytes", text.len());
+    assert!(
+        peak < 24 * text.len(),
+        "peak {peak} for {} bytes",
+        text.len()
+    );
 }

@@ -197,16 +197,25 @@ fn action_cost(step: Step) -> Result<Option<Decimal>, TestCaseError> {
     match quote(catalog(), &Scenario::single(step.clone())) {
         Ok(q) => match q.cost_per_action {
             Some(c) => Ok(Some(c)),
-            None => Err(TestCaseError::fail(format!("{}: no cost for a priced model", step.model))),
+            None => Err(TestCaseError::fail(format!(
+                "{}: no cost for a priced model",
+                step.model
+            ))),
         },
         Err(gencost::engine::Error::NoPriceFor { .. }) => Ok(None),
-        Err(e) => Err(TestCaseError::fail(format!("{step:?}: valid input refused: {e}"))),
+        Err(e) => Err(TestCaseError::fail(format!(
+            "{step:?}: valid input refused: {e}"
+        ))),
     }
 }
 
 /// The models whose price is known.
 fn priced_models() -> Vec<&'static gencost::engine::Model> {
-    catalog().models().iter().filter(|m| !m.is_unknown()).collect()
+    catalog()
+        .models()
+        .iter()
+        .filter(|m| !m.is_unknown())
+        .collect()
 }
 
 proptest! {
@@ -278,4 +287,3 @@ fn every_default_model_quotes_at_its_defaults() {
         }
     }
 }
-

@@ -230,4 +230,3 @@ fn workflow_with_an_unknown_step_has_no_total_but_keeps_the_known_steps() {
         .unwrap()
         .starts_with("step 2 (fal-ai/stable-audio)"));
 }
-

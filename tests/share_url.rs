@@ -131,4 +131,3 @@ fn plus_and_percent_2f_decode() {
         Error::Duplicate("w".into())
     );
 }
-

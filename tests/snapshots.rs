@@ -20,7 +20,9 @@ fn run(args: &[&str]) -> String {
 }
 
 fn check(name: &str, actual: &str) {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "snapshots", name].iter().collect();
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "snapshots", name]
+        .iter()
+        .collect();
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, actual).expect("write snapshot");
         return;
@@ -42,8 +44,11 @@ fn check(name: &str, actual: &str) {
 }
 
 fn published_queries() -> Vec<String> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/published-prices.json"))
-        .expect("the published-price table");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/published-prices.json"
+    ))
+    .expect("the published-price table");
     let table: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let rows = table["rows"].as_array().expect("rows").iter();
     let unknown = table["unknown"].as_array().expect("unknown rows").iter();
@@ -58,7 +63,13 @@ fn quotes_of_the_published_price_table() {
     let mut json = String::new();
     for q in published_queries() {
         text.push_str(&format!("$ gencost quote '{q}'\n{}\n", run(&["quote", &q])));
-        json.push_str(&run(&["quote", "--json", &q]).lines().filter(|l| !l.starts_with("gencost: warning")).collect::<Vec<_>>().join("\n"));
+        json.push_str(
+            &run(&["quote", "--json", &q])
+                .lines()
+                .filter(|l| !l.starts_with("gencost: warning"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
         json.push('\n');
     }
     check("published-text.txt", &text);
@@ -73,7 +84,14 @@ const BAD: &[&[&str]] = &[
     &["quote"],
     &["quote", "a", "b"],
     &["quote", "--catalog"],
-    &["quote", "--catalog", "a.json", "--catalog", "b.json", "model=x"],
+    &[
+        "quote",
+        "--catalog",
+        "a.json",
+        "--catalog",
+        "b.json",
+        "model=x",
+    ],
     &["quote", "--catalog", "/nonexistent/catalog.json", "model=x"],
     &["quote", "model=nope/nothing"],
     &["quote", "w=1024"],
@@ -89,9 +107,15 @@ const BAD: &[&[&str]] = &[
     &["quote", "model=fal-ai/flux/dev&n=4294967296"],
     &["quote", "model=fal-ai/flux/dev&max=0"],
     &["quote", "model=fal-ai/flux/dev&max=1001"],
-    &["quote", "model=fal-ai/flux/dev&fallback=fal-ai/flux/schnell"],
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&fallback=fal-ai/flux/schnell",
+    ],
     &["quote", "model=fal-ai/flux/dev&failover=10"],
-    &["quote", "model=fal-ai/flux/dev&fallback=fal-ai/flux/schnell&failover=101"],
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&fallback=fal-ai/flux/schnell&failover=101",
+    ],
     &["quote", "model=fal-ai/flux/dev&actions=-1"],
     &["quote", "model=fal-ai/flux/dev&actions=lots"],
     &["quote", "model=fal-ai/flux/dev&s1.model=x"],
@@ -100,8 +124,14 @@ const BAD: &[&[&str]] = &[
     &["quote", "model=fal-ai/flux/dev&s3.model=fal-ai/flux/dev"],
     &["quote", "model=fal-ai/flux/dev&w=%zz"],
     &["quote", "model=fal-ai/flux/dev&Bad-Key=1"],
-    &["quote", "model=fal-ai/flux/dev&catalog=https://x.test/c.json"],
-    &["quote", "model=openai/gpt-image-1&quality=low&w=1000&h=1000"],
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&catalog=https://x.test/c.json",
+    ],
+    &[
+        "quote",
+        "model=openai/gpt-image-1&quality=low&w=1000&h=1000",
+    ],
     &["models", "extra"],
     &["check-catalog"],
 ];

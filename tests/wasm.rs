@@ -27,7 +27,11 @@ fn every_published_price_on_wasm() {
         let query = row["query"].as_str().expect("query");
         let want = row["cost_per_generation"].as_str().expect("price");
         let got = q(query);
-        let cost = got.steps[0].costs.as_ref().map(|c| c.cost_per_generation).ok();
+        let cost = got.steps[0]
+            .costs
+            .as_ref()
+            .map(|c| c.cost_per_generation)
+            .ok();
         assert_eq!(text(cost).as_deref(), Some(want), "{query}");
         assert_eq!(text(got.cost_per_action).as_deref(), Some(want), "{query}");
     }
@@ -72,7 +76,10 @@ fn the_form_keeps_bad_input_on_wasm() {
 fn an_extreme_link_is_a_figure_on_wasm() {
     // 4 x $0.025 x 1e28 attempts = $1e27: no overflow panic in the browser's engine
     let catalog = Catalog::embedded().expect("embedded catalog");
-    let form = Form::from_query(&catalog, "model=fal-ai/flux/dev&retry=99.99999999999999999999999999&n=4");
+    let form = Form::from_query(
+        &catalog,
+        "model=fal-ai/flux/dev&retry=99.99999999999999999999999999&n=4",
+    );
     assert_eq!(
         evaluate(&catalog, &form).cost_per_action.as_deref(),
         Some("$1,000,000,000,000,000,000,000,000,000.00 USD")

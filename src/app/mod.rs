@@ -308,7 +308,10 @@ async fn fetch_catalog(url: &str) -> Result<Catalog, String> {
         let problems = e.problems();
         let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
         if problems.len() > 1 {
-            format!("{first} (and {} more problems)", problems.len().saturating_sub(1))
+            format!(
+                "{first} (and {} more problems)",
+                problems.len().saturating_sub(1)
+            )
         } else {
             first
         }

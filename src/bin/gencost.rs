@@ -6,7 +6,10 @@ fn main() {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
     if let Err(e) = gencost::cli::run_with(&args, &mut stdout, &mut stderr) {
-        eprintln!("gencost: {}", gencost::engine::text::for_terminal(&e.to_string()));
+        eprintln!(
+            "gencost: {}",
+            gencost::engine::text::for_terminal(&e.to_string())
+        );
         std::process::exit(2);
     }
 }

@@ -41,7 +41,9 @@ fn quantity(q: &Quantity) -> Value {
             sec,
             fps,
             px_per_token,
-        } => json!({"video_tokens": [w, h, sec], "fps": exact(*fps), "px_per_token": exact(*px_per_token)}),
+        } => {
+            json!({"video_tokens": [w, h, sec], "fps": exact(*fps), "px_per_token": exact(*px_per_token)})
+        }
         Quantity::Lookup(t) => {
             let (keys, values) = table(t);
             json!({"lookup": keys, "values": values})
@@ -76,7 +78,11 @@ fn line(l: &LineRule) -> Value {
         }
     };
     let mut o = json!({"label": l.label, "quantity": quantity(&l.quantity), "price": price});
-    for (k, v) in [("round_up_to", l.round_up_to), ("min", l.min), ("included", l.included)] {
+    for (k, v) in [
+        ("round_up_to", l.round_up_to),
+        ("min", l.min),
+        ("included", l.included),
+    ] {
         if let Some(v) = v {
             o[k] = json!(exact(v));
         }
@@ -185,7 +191,11 @@ mod tests {
     #[test]
     fn every_default_model_written_out_reads_back_the_same() {
         let c = Catalog::embedded().expect("embedded catalog");
-        let models: Vec<_> = c.models().iter().map(|m| super::model(m, "2026-11-23")).collect();
+        let models: Vec<_> = c
+            .models()
+            .iter()
+            .map(|m| super::model(m, "2026-11-23"))
+            .collect();
         // premise: there are models to write
         assert!(!models.is_empty());
         let text = serde_json::json!({"format": "gencost-catalog", "version": 1, "models": models})

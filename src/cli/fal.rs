@@ -64,7 +64,12 @@ fn enc(s: &str) -> String {
 
 /// GET with the key, retrying 429 and 5xx (honouring Retry-After, at most [`TRIES`] tries),
 /// 30 s timeout per try.
-fn get(agent: &ureq::Agent, url: &str, key: &str, pause: &dyn Fn(Duration)) -> Result<Value, FalError> {
+fn get(
+    agent: &ureq::Agent,
+    url: &str,
+    key: &str,
+    pause: &dyn Fn(Duration),
+) -> Result<Value, FalError> {
     let mut last = String::new();
     for attempt in 1..=TRIES {
         let resp = agent
@@ -83,10 +88,9 @@ fn get(agent: &ureq::Agent, url: &str, key: &str, pause: &dyn Fn(Duration)) -> R
         let status = resp.status().as_u16();
         match status {
             200..=299 => {
-                let text = resp
-                    .body_mut()
-                    .read_to_string()
-                    .map_err(|e| FalError::Failed(format!("fal's answer could not be read: {e}")))?;
+                let text = resp.body_mut().read_to_string().map_err(|e| {
+                    FalError::Failed(format!("fal's answer could not be read: {e}"))
+                })?;
                 return serde_json::from_str(&text)
                     .map_err(|e| FalError::Failed(format!("fal's answer is not JSON: {e}")));
             }
@@ -110,7 +114,12 @@ fn get(agent: &ureq::Agent, url: &str, key: &str, pause: &dyn Fn(Duration)) -> R
 }
 
 /// Every price row for `ids`, batch by batch, page by page.
-fn fetch(api: &str, key: &str, ids: &[String], pause: &dyn Fn(Duration)) -> Result<Vec<Row>, FalError> {
+fn fetch(
+    api: &str,
+    key: &str,
+    ids: &[String],
+    pause: &dyn Fn(Duration),
+) -> Result<Vec<Row>, FalError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(30)))
         .http_status_as_error(false)
@@ -118,8 +127,15 @@ fn fetch(api: &str, key: &str, ids: &[String], pause: &dyn Fn(Duration)) -> Resu
         .into();
     let mut rows = Vec::new();
     for batch in ids.chunks(BATCH) {
-        let query: Vec<String> = batch.iter().map(|id| format!("endpoint_id={}", enc(id))).collect();
-        let base = format!("{}/v1/models/pricing?{}", api.trim_end_matches('/'), query.join("&"));
+        let query: Vec<String> = batch
+            .iter()
+            .map(|id| format!("endpoint_id={}", enc(id)))
+            .collect();
+        let base = format!(
+            "{}/v1/models/pricing?{}",
+            api.trim_end_matches('/'),
+            query.join("&")
+        );
         let mut cursor: Option<String> = None;
         loop {
             let url = match &cursor {
@@ -127,7 +143,12 @@ fn fetch(api: &str, key: &str, ids: &[String], pause: &dyn Fn(Duration)) -> Resu
                 None => base.clone(),
             };
             let page = get(&agent, &url, key, pause)?;
-            for p in page.get("prices").and_then(Value::as_array).into_iter().flatten() {
+            for p in page
+                .get("prices")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                 rows.push(Row {
                     id: text("endpoint_id"),
@@ -136,8 +157,14 @@ fn fetch(api: &str, key: &str, ids: &[String], pause: &dyn Fn(Duration)) -> Resu
                     currency: text("currency"),
                 });
             }
-            let more = page.get("has_more").and_then(Value::as_bool).unwrap_or(false);
-            cursor = page.get("next_cursor").and_then(Value::as_str).map(str::to_string);
+            let more = page
+                .get("has_more")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            cursor = page
+                .get("next_cursor")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             if !more || cursor.is_none() {
                 break;
             }
@@ -194,7 +221,10 @@ fn build(rows: &[Row]) -> Result<(String, Vec<String>), String> {
             continue;
         };
         let mut m: Value = (*base).clone();
-        let lines = m["billing"]["lines"].as_array().cloned().unwrap_or_default();
+        let lines = m["billing"]["lines"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let fixed: Vec<usize> = lines
             .iter()
             .enumerate()

@@ -53,7 +53,9 @@ impl Command {
         match self {
             Command::Quote => "gencost quote [--catalog FILE] [--json] <share URL or query string>",
             Command::Models => "gencost models [--catalog FILE] [--json]",
-            Command::CheckCatalog => "gencost catalog check FILE   (also: gencost check-catalog FILE)",
+            Command::CheckCatalog => {
+                "gencost catalog check FILE   (also: gencost check-catalog FILE)"
+            }
             Command::CatalogDiff => "gencost catalog diff OLD NEW [--json]",
             Command::CatalogLitellm => "gencost catalog litellm FILE",
             Command::CatalogFal => "gencost catalog fal [--key KEY] [--api URL] [ENDPOINT_ID ...]",
@@ -90,13 +92,15 @@ examples:
   gencost quote 'model=fal-ai/flux/dev&w=1024&h=768&retry=20'
   gencost quote --json 'model=fal-ai/veo3&sec=8&audio=on&s2.model=fal-ai/flux/schnell&s2.n=4&actions=10000'";
 
-const MODELS: &str = "Lists every model of the catalog with its kind and its billing rule in one line.
+const MODELS: &str =
+    "Lists every model of the catalog with its kind and its billing rule in one line.
 
 options:
   --catalog FILE  a gencost catalog or a fal pricing-API response instead of the built-in one
   --json          the list as JSON: id, name, provider, kind, rule, options, source, verified";
 
-const CHECK_CATALOG: &str = "Checks a catalog file (gencost format or a fal pricing-API response) and prints
+const CHECK_CATALOG: &str =
+    "Checks a catalog file (gencost format or a fal pricing-API response) and prints
 every problem, each naming the model and the field; `ok: N models` when there is none.";
 
 const CATALOG_DIFF: &str = "What changed between two catalogs (gencost format or fal pricing-API responses): per model
@@ -114,7 +118,8 @@ input_cost_per_character, input_cost_per_second (transcription), output_cost_per
 Ids stay LiteLLM's keys; each note says how LiteLLM bills the model. Entries that cannot be mapped
 are listed on stderr with the reason, never priced $0.";
 
-const CATALOG_FAL: &str = "Reads fal's pricing API (GET {api}/v1/models/pricing?endpoint_id=..., 50 ids a request,
+const CATALOG_FAL: &str =
+    "Reads fal's pricing API (GET {api}/v1/models/pricing?endpoint_id=..., 50 ids a request,
 following next_cursor while has_more) and writes a gencost catalog to stdout. With no ids, every
 fal model of the default catalog. A model the default catalog knows keeps its rule with the new
 unit price; a unit that no longer matches the rule is reported on stderr, not guessed. Others get

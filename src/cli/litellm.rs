@@ -60,7 +60,11 @@ fn size_in_key(key: &str) -> Option<(String, String)> {
 }
 
 /// The options, billing and the note's "how LiteLLM bills it" of one entry, or why not.
-fn rule(key: &str, mode: &str, e: &Map<String, Value>) -> Result<(Vec<Value>, Value, String), String> {
+fn rule(
+    key: &str,
+    mode: &str,
+    e: &Map<String, Value>,
+) -> Result<(Vec<Value>, Value, String), String> {
     let positive = |k: &str| price(e, k).filter(|p| *p > Decimal::ZERO);
     match mode {
         "image_generation" => {
@@ -71,7 +75,9 @@ fn rule(key: &str, mode: &str, e: &Map<String, Value>) -> Result<(Vec<Value>, Va
                     format!("a flat ${} per image", exact(p)),
                 ));
             }
-            if let Some(p) = positive("input_cost_per_pixel").or_else(|| positive("output_cost_per_pixel")) {
+            if let Some(p) =
+                positive("input_cost_per_pixel").or_else(|| positive("output_cost_per_pixel"))
+            {
                 let (w, h) = size_in_key(key).unwrap_or(("1024".into(), "1024".into()));
                 let options = vec![
                     json!({"name": "w", "values": [w.clone()], "default": w, "unit": "px"}),
@@ -80,12 +86,23 @@ fn rule(key: &str, mode: &str, e: &Map<String, Value>) -> Result<(Vec<Value>, Va
                 return Ok((
                     options,
                     json!({"lines": [{"label": "pixels", "quantity": {"product": ["w", "h"]}, "price": exact(p)}]}),
-                    format!("${} per pixel of the image, w x h exactly (no megapixel rounding)", exact(p)),
+                    format!(
+                        "${} per pixel of the image, w x h exactly (no megapixel rounding)",
+                        exact(p)
+                    ),
                 ));
             }
             if let Some(p) = positive("output_cost_per_image_token") {
-                let per_million = p.checked_mul(Decimal::from(1_000_000u32)).ok_or("price too large")?;
-                let options = vec![range("tokens", "1", "100000", "1056", "output image tokens")];
+                let per_million = p
+                    .checked_mul(Decimal::from(1_000_000u32))
+                    .ok_or("price too large")?;
+                let options = vec![range(
+                    "tokens",
+                    "1",
+                    "100000",
+                    "1056",
+                    "output image tokens",
+                )];
                 return Ok((
                     options,
                     json!({"lines": [{"label": "output image tokens", "quantity": {"option": "tokens"}, "price": exact(per_million), "per": "1000000"}]}),
@@ -118,14 +135,22 @@ fn rule(key: &str, mode: &str, e: &Map<String, Value>) -> Result<(Vec<Value>, Va
                     .iter()
                     .map(|(r, p)| (r.clone(), Value::String(exact(*p))))
                     .collect();
-                let list: Vec<String> = tiers.iter().map(|(r, p)| format!("{r} ${}", exact(*p))).collect();
+                let list: Vec<String> = tiers
+                    .iter()
+                    .map(|(r, p)| format!("{r} ${}", exact(*p)))
+                    .collect();
                 return Ok((
-                    vec![json!({"name": "resolution", "values": values, "default": default}), sec],
+                    vec![
+                        json!({"name": "resolution", "values": values, "default": default}),
+                        sec,
+                    ],
                     json!({"lines": [{"label": "video seconds", "quantity": {"option": "sec"}, "price": {"by": "resolution", "values": table}}]}),
                     format!("per second of video by resolution ({})", list.join(", ")),
                 ));
             }
-            if let Some(p) = positive("output_cost_per_video_per_second").or_else(|| positive("output_cost_per_second")) {
+            if let Some(p) = positive("output_cost_per_video_per_second")
+                .or_else(|| positive("output_cost_per_second"))
+            {
                 return Ok((
                     vec![sec],
                     json!({"lines": [{"label": "video seconds", "quantity": {"option": "sec"}, "price": exact(p)}]}),
@@ -136,7 +161,9 @@ fn rule(key: &str, mode: &str, e: &Map<String, Value>) -> Result<(Vec<Value>, Va
         }
         "audio_speech" => {
             let p = positive("input_cost_per_character").ok_or("no per-character price")?;
-            let per_thousand = p.checked_mul(Decimal::from(1000u32)).ok_or("price too large")?;
+            let per_thousand = p
+                .checked_mul(Decimal::from(1000u32))
+                .ok_or("price too large")?;
             Ok((
                 vec![range("chars", "1", "1000000", "1000", "characters")],
                 json!({"lines": [{"label": "characters", "quantity": {"option": "chars"}, "price": exact(per_thousand), "per": "1000"}]}),
@@ -177,7 +204,10 @@ pub fn import(text: &str, today: &str) -> Result<Imported, String> {
             continue;
         }
         if !is_endpoint_id(key) {
-            skipped.push((key.clone(), "its key is not an endpoint id gencost accepts".into()));
+            skipped.push((
+                key.clone(),
+                "its key is not an endpoint id gencost accepts".into(),
+            ));
             continue;
         }
         let (options, billing, how) = match rule(key, mode, e) {

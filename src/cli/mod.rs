@@ -88,7 +88,11 @@ pub fn run_with(
                 let Some(v) = it.next() else {
                     return Err(usage(format!("{a} needs a value"), None));
                 };
-                let slot = if a == "--key" { &mut fal_key } else { &mut fal_api };
+                let slot = if a == "--key" {
+                    &mut fal_key
+                } else {
+                    &mut fal_api
+                };
                 if slot.is_some() {
                     return Err(usage(format!("{a} is given twice"), None));
                 }
@@ -116,7 +120,10 @@ pub fn run_with(
             }
             Some(other) => {
                 return Err(usage(
-                    format!("unknown catalog command {}", crate::engine::text::quoted(other)),
+                    format!(
+                        "unknown catalog command {}",
+                        crate::engine::text::quoted(other)
+                    ),
                     None,
                 ))
             }
@@ -212,14 +219,19 @@ pub fn run_with(
                 .filter(|k| !k.trim().is_empty())
                 .ok_or_else(|| usage("catalog fal needs --key KEY or FAL_KEY", Some(command)))?;
             let api = fal_api.unwrap_or_else(|| fal::DEFAULT_API.to_string());
-            let (catalog, notes) = fal::run(&api, &key, rest, &std::thread::sleep).map_err(|e| {
-                CliError::Refused(match e {
-                    fal::FalError::Refused => "fal refused the key".to_string(),
-                    fal::FalError::Failed(why) => why,
-                })
-            })?;
+            let (catalog, notes) =
+                fal::run(&api, &key, rest, &std::thread::sleep).map_err(|e| {
+                    CliError::Refused(match e {
+                        fal::FalError::Refused => "fal refused the key".to_string(),
+                        fal::FalError::Failed(why) => why,
+                    })
+                })?;
             for n in notes {
-                let _ = writeln!(warn, "{}", crate::engine::text::for_terminal(&format!("gencost: {n}")));
+                let _ = writeln!(
+                    warn,
+                    "{}",
+                    crate::engine::text::for_terminal(&format!("gencost: {n}"))
+                );
             }
             write(out, &catalog)
         }
@@ -325,10 +337,7 @@ fn load(path: Option<&str>) -> Result<Catalog, CliError> {
                     String::new()
                 };
                 let first = problems.first().map(|x| x.to_string()).unwrap_or_default();
-                CliError::Refused(format!(
-                    "{}: {first}{more}",
-                    crate::engine::text::shown(p)
-                ))
+                CliError::Refused(format!("{}: {first}{more}", crate::engine::text::shown(p)))
             })
         }
     }
@@ -353,12 +362,17 @@ fn diff_text(d: &crate::engine::catalog::diff::CatalogDiff, json: bool) -> Strin
     }
     let mut lines = Vec::new();
     for c in &d.changed {
-        let show = |x: Option<rust_decimal::Decimal>| {
-            x.map(exact).unwrap_or_else(|| "none".to_string())
-        };
+        let show =
+            |x: Option<rust_decimal::Decimal>| x.map(exact).unwrap_or_else(|| "none".to_string());
         let pct = c
             .change_percent()
-            .map(|p| format!(" ({}{} %)", if p.is_sign_positive() { "+" } else { "" }, exact(p)))
+            .map(|p| {
+                format!(
+                    " ({}{} %)",
+                    if p.is_sign_positive() { "+" } else { "" },
+                    exact(p)
+                )
+            })
             .unwrap_or_default();
         lines.push(format!(
             "changed  {}  {}: {} -> {}{pct}",

@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 
 use super::catalog::{Catalog, Model, Retired};
 use super::draft::{read_actions, read_step, Draft, StepInput};
-use super::scenario::{check_actions, Scenario};
 use super::money::Calc;
 use super::quote::{capped_attempts, price_generation, shares_percent, Priced};
+use super::scenario::{check_actions, Scenario};
 use super::vocabulary::{split_step_key, step_prefix, Key, MAX_STEPS};
 use super::Error;
 
@@ -469,7 +469,13 @@ fn assess_step(
         None => None,
     };
     let options_ok = match primary {
-        Some(p) => check_options(input, &prefix, p, fallback.flatten().map(|f| f.0), &mut problems),
+        Some(p) => check_options(
+            input,
+            &prefix,
+            p,
+            fallback.flatten().map(|f| f.0),
+            &mut problems,
+        ),
         None => false,
     };
     // The sizes the model can make, once the options themselves are right.
@@ -544,14 +550,17 @@ fn no_total(steps: &[StepOutcome]) -> Option<NoTotal> {
     if steps.iter().any(|s| s.state == StepState::FieldsToFix) {
         return Some(NoTotal::FieldsToFix);
     }
-    steps.iter().enumerate().find_map(|(index, s)| match &s.state {
-        StepState::PriceUnknown(reason) => Some(NoTotal::PriceUnknown {
-            index,
-            model: s.model.clone(),
-            reason: reason.clone(),
-        }),
-        _ => None,
-    })
+    steps
+        .iter()
+        .enumerate()
+        .find_map(|(index, s)| match &s.state {
+            StepState::PriceUnknown(reason) => Some(NoTotal::PriceUnknown {
+                index,
+                model: s.model.clone(),
+                reason: reason.clone(),
+            }),
+            _ => None,
+        })
 }
 
 fn totals(steps: &[StepOutcome], actions: Option<Decimal>) -> Totals {

@@ -54,7 +54,8 @@ impl StepInput {
         let key = |k: Key| format!("{prefix}{}", k.name());
         let mut checked = |r: Result<(), Error>| r.map_err(|e| problems.push(e)).is_ok();
         let n = checked(check_n(s.n, &key(Key::N))).then_some(s.n);
-        let retry = checked(check_retry(s.retry_percent, &key(Key::Retry))).then_some(s.retry_percent);
+        let retry =
+            checked(check_retry(s.retry_percent, &key(Key::Retry))).then_some(s.retry_percent);
         let max = match s.max_attempts {
             Some(k) => checked(check_max(k, &key(Key::Max))).then_some(Some(k)),
             None => Some(None),
@@ -64,8 +65,9 @@ impl StepInput {
                 problems.push(Error::Missing(key(Key::Fallback)));
                 None
             }
-            Some(f) => checked(check_failover(f.percent, &key(Key::Failover)))
-                .then(|| Some(f.clone())),
+            Some(f) => {
+                checked(check_failover(f.percent, &key(Key::Failover))).then(|| Some(f.clone()))
+            }
             None => Some(None),
         };
         if s.model.trim().is_empty() {

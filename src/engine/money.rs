@@ -62,7 +62,8 @@ impl Calc {
         } else {
             let (a, b) = (a.normalize(), b.normalize());
             a.scale().saturating_add(b.scale()) <= 28
-                && a.checked_mul(b).is_some_and(|p| p.scale() == a.scale().saturating_add(b.scale()))
+                && a.checked_mul(b)
+                    .is_some_and(|p| p.scale() == a.scale().saturating_add(b.scale()))
         };
         if !exact {
             self.rounded = true;
@@ -132,7 +133,12 @@ impl Calc {
     ///
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
-    pub(crate) fn round_up_to(&mut self, q: Decimal, step: Decimal, what: &str) -> Result<Decimal, Error> {
+    pub(crate) fn round_up_to(
+        &mut self,
+        q: Decimal,
+        step: Decimal,
+        what: &str,
+    ) -> Result<Decimal, Error> {
         let mut inner = Calc::default();
         let units = inner.div(q, step, what)?.ceil();
         let up = inner.mul(units, step, what)?;
@@ -185,7 +191,8 @@ pub(crate) fn parse_catalog_decimal(text: &str) -> Result<Decimal, String> {
         ));
     }
     let int_value = int.trim_start_matches('0');
-    if int_value.len() > 29 || (int_value.len() == 29 && int_value > "79228162514264337593543950335")
+    if int_value.len() > 29
+        || (int_value.len() == 29 && int_value > "79228162514264337593543950335")
     {
         return Err(format!(
             "{shown} is too large; the largest is 79228162514264337593543950335"

@@ -12,9 +12,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use super::assess::{assess_scenario, Assessment, Attempts, StepOutcome, StepState};
-use super::catalog::{
-    Billing, Catalog, Factor, LineRule, Model, Price, Quantity, Retired, Table,
-};
+use super::catalog::{Billing, Catalog, Factor, LineRule, Model, Price, Quantity, Retired, Table};
 use super::money::Calc;
 use super::scenario::Scenario;
 use super::Error;
@@ -309,7 +307,11 @@ pub(crate) fn capped_attempts(
         }
         // term_{j+1} = term_j x (k - j) / (j + 1) x (-q)
         let next = j.saturating_add(1);
-        let ratio = calc.div(Decimal::from(k.saturating_sub(j)), Decimal::from(next), what)?;
+        let ratio = calc.div(
+            Decimal::from(k.saturating_sub(j)),
+            Decimal::from(next),
+            what,
+        )?;
         term = calc.mul(term, ratio, what)?;
         term = calc.mul(term, q, what)?;
         term.set_sign_negative(!term.is_sign_negative());
@@ -375,7 +377,9 @@ pub(crate) fn price_generation(
     let mut total = Decimal::ZERO;
     for rule in lines.iter().filter(|l| matches(&l.when, &options)) {
         let item = bill_line(model, rule, &options, &mut calc).map_err(in_model)?;
-        total = calc.add(total, item.amount, what("total")).map_err(in_model)?;
+        total = calc
+            .add(total, item.amount, what("total"))
+            .map_err(in_model)?;
         items.push(item);
     }
     for m in multipliers.iter().filter(|m| matches(&m.when, &options)) {
@@ -486,11 +490,7 @@ fn bill_line(
             q
         }
         Quantity::Megapixels { w, h, px_per_mp } => {
-            let px = calc.mul(
-                number(model, options, w)?,
-                number(model, options, h)?,
-                what,
-            )?;
+            let px = calc.mul(number(model, options, w)?, number(model, options, h)?, what)?;
             calc.div(px, *px_per_mp, what)?
         }
         Quantity::VideoTokens {
@@ -502,11 +502,7 @@ fn bill_line(
         } => {
             let fps_sec = calc.mul(*fps, number(model, options, sec)?, what)?;
             let frames = calc.add(fps_sec, Decimal::ONE, what)?;
-            let px = calc.mul(
-                number(model, options, w)?,
-                number(model, options, h)?,
-                what,
-            )?;
+            let px = calc.mul(number(model, options, w)?, number(model, options, h)?, what)?;
             let tokens_px = calc.mul(px, frames, what)?;
             calc.div(tokens_px, *px_per_token, what)?
         }

@@ -4,15 +4,15 @@ use rust_decimal::Decimal;
 #[cfg(not(target_arch = "wasm32"))]
 use serde_json::{json, Map, Value};
 
+use super::assess::StepOutcome;
 use super::money::{
     approx_number, display_number, display_percent, display_usd, equals_number, equals_percent,
     exact,
 };
-use super::text::printable;
-use super::assess::StepOutcome;
-use super::quote::{Generation, LineItem, Priced, Quote};
 #[cfg(not(target_arch = "wasm32"))]
 use super::quote::StepQuote;
+use super::quote::{Generation, LineItem, Priced, Quote};
+use super::text::printable;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn s(d: Decimal) -> Value {
@@ -243,8 +243,7 @@ pub fn explain(s: &StepOutcome, symbols: Symbols) -> Vec<String> {
                     display_usd(acc)
                 ));
             }
-            if let (Some(a), Some(n), Some(action)) =
-                (&s.attempts, s.n, s.expected_cost_per_action)
+            if let (Some(a), Some(n), Some(action)) = (&s.attempts, s.n, s.expected_cost_per_action)
             {
                 out.push(format!(
                     "expected cost per action: {n} {times} ${} {times} {} = {}",

@@ -75,7 +75,10 @@ mod tests {
         assert_eq!(printable("x\ny"), "x\\u{a}y");
         assert_eq!(printable("\u{9b}2J"), "\\u{9b}2J");
         assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
-        assert_eq!(for_terminal("line 1\nline\u{7}2\t."), "line 1\nline\\u{7}2\t.");
+        assert_eq!(
+            for_terminal("line 1\nline\u{7}2\t."),
+            "line 1\nline\\u{7}2\t."
+        );
     }
 
     #[test]

@@ -26,10 +26,7 @@ fn parse(url: &str) -> Option<WebUrl<'_>> {
     {
         return None;
     }
-    let authority = rest
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     // `http://127.0.0.1@evil.test/` is a request to evil.test: the host follows the last `@`.
     let host_port = authority.rsplit('@').next().unwrap_or_default();
     let host = if host_port.starts_with('[') {

@@ -75,9 +75,35 @@ pub const STANDARD_OPTIONS: [(&str, &str); 22] = [
 /// `style` is not among them: it is an HTML attribute of every element, so Recraft's
 /// `style=vector` travels in `query`.
 pub const ELEMENT_ATTRIBUTES: [&str; 29] = [
-    "model", "w", "h", "sec", "n", "retry", "max", "fallback", "failover", "actions", "catalog",
-    "audio", "resolution", "quality", "frames", "chars", "gpu_s", "gpus", "in_w", "in_h", "in_sec",
-    "in_images", "in_video", "speed", "expand", "web_search", "fps", "aspect", "steps",
+    "model",
+    "w",
+    "h",
+    "sec",
+    "n",
+    "retry",
+    "max",
+    "fallback",
+    "failover",
+    "actions",
+    "catalog",
+    "audio",
+    "resolution",
+    "quality",
+    "frames",
+    "chars",
+    "gpu_s",
+    "gpus",
+    "in_w",
+    "in_h",
+    "in_sec",
+    "in_images",
+    "in_video",
+    "speed",
+    "expand",
+    "web_search",
+    "fps",
+    "aspect",
+    "steps",
 ];
 
 /// Most steps a scenario may have (`s2.` to `s20.`).

@@ -25,7 +25,9 @@ fn html_attr(text: &str) -> String {
 /// names; a workflow, and any other option, goes into the `query` attribute. No other attribute
 /// is ever written, whatever a link holds.
 pub fn embed_code(app_url: &str, pairs: &[(String, String)]) -> EmbedCode {
-    let multi = pairs.iter().any(|(k, _)| split_step_key(k).is_some_and(|(i, _)| i > 0));
+    let multi = pairs
+        .iter()
+        .any(|(k, _)| split_step_key(k).is_some_and(|(i, _)| i > 0));
     let as_attribute = |k: &str| !multi && ELEMENT_ATTRIBUTES.contains(&k);
     let mut attrs = String::new();
     let mut rest = Vec::new();

@@ -9,9 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::share_url::{encode, pairs_as_written, refused_pair};
-use crate::engine::vocabulary::{
-    split_step_key, step_prefix, Key, FIRST_OPTIONS, STEP_KEYS,
-};
+use crate::engine::vocabulary::{split_step_key, step_prefix, Key, FIRST_OPTIONS, STEP_KEYS};
 use crate::engine::{Catalog, Draft};
 
 mod embed;
@@ -22,8 +20,7 @@ mod view;
 pub use embed::{embed_code, EmbedCode};
 pub use view::{
     evaluate, model_groups, model_groups_with, retired_notice, Control, Evaluation, ExactFigures,
-    FieldError, LineView,
-    ModelFacts, OptionView, SplitPart, StepFigures, StepView,
+    FieldError, LineView, ModelFacts, OptionView, SplitPart, StepFigures, StepView,
 };
 
 /// The model a new calculator starts with.

@@ -133,7 +133,10 @@ fn year_before(today: &str) -> Option<String> {
 /// What the page says of a retired model.
 pub fn retired_notice(r: &Retired) -> String {
     match &r.replacement {
-        Some(id) => format!("Retired on {}: the provider no longer serves it; use {id}.", r.date),
+        Some(id) => format!(
+            "Retired on {}: the provider no longer serves it; use {id}.",
+            r.date
+        ),
         None => format!("Retired on {}: the provider no longer serves it.", r.date),
     }
 }
@@ -308,7 +311,15 @@ fn step_view(catalog: &Catalog, form: &StepForm, index: usize, s: &StepOutcome) 
     let fallback = catalog.model(form.get(Key::Fallback.name())).ok();
     let mut lines = Vec::new();
     if let Some(p) = &s.primary {
-        line_views(p, if s.fallback.is_some() { "primary: " } else { "" }, &mut lines);
+        line_views(
+            p,
+            if s.fallback.is_some() {
+                "primary: "
+            } else {
+                ""
+            },
+            &mut lines,
+        );
     }
     if let Some((_, fb)) = &s.fallback {
         let label = match fb {
@@ -381,21 +392,27 @@ pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
     let cost_per_action = t.cost_per_action.as_ref().ok().copied();
     let no_total = match &t.cost_per_action {
         Ok(_) => None,
-        Err(NoTotal::PriceUnknown { index, reason, .. }) if a.problems.is_empty() => Some(
-            format!("Step {}: Price unknown: {reason}", index.saturating_add(1)),
-        ),
+        Err(NoTotal::PriceUnknown { index, reason, .. }) if a.problems.is_empty() => Some(format!(
+            "Step {}: Price unknown: {reason}",
+            index.saturating_add(1)
+        )),
         Err(NoTotal::TooLarge(e)) => Some(e.to_string()),
         Err(_) => Some("Fix the marked fields to see the total.".to_string()),
     };
     let split = match cost_per_action {
-        Some(total) if total > rust_decimal::Decimal::ZERO => split_parts(&steps, &t.shares_percent),
+        Some(total) if total > rust_decimal::Decimal::ZERO => {
+            split_parts(&steps, &t.shares_percent)
+        }
         _ => Vec::new(),
     };
     let chart = a.steps.iter().enumerate().find_map(|(i, s)| {
         let c = s.cost_per_generation.as_ref()?.as_ref().ok()?;
         let r = s
             .attempts
-            .map(|at| at.rejection_rate.saturating_mul(rust_decimal::Decimal::ONE_HUNDRED))
+            .map(|at| {
+                at.rejection_rate
+                    .saturating_mul(rust_decimal::Decimal::ONE_HUNDRED)
+            })
             .unwrap_or_default();
         chart::Chart::retry_curve(*c, r, i.saturating_add(1))
     });
@@ -436,7 +453,9 @@ fn split_parts(steps: &[StepView], shares: &[rust_decimal::Decimal]) -> Vec<Spli
             width: display_number(*pct, 3),
         });
         // shares of one total: at most 100 together
-        start = start.checked_add(*pct).unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
+        start = start
+            .checked_add(*pct)
+            .unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
     }
     out
 }

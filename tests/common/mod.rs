@@ -126,4 +126,3 @@ pub fn unknown_reason(c: &Catalog, id: &str) -> String {
         Billing::Rule { .. } => panic!("{id}: expected an unknown price"),
     }
 }
-

@@ -7,11 +7,11 @@
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+use super::json::Value;
 use super::{
     is_endpoint_id, Billing, Catalog, Domain, Kind, LineRule, Model, ModelParts, OptionSpec, Price,
     Quantity,
 };
-use super::json::Value;
 use crate::engine::money::parse_decimal;
 use crate::engine::{text, Error};
 
@@ -22,7 +22,9 @@ pub const FAL_PRICING_API: &str = "https://api.fal.ai/v1/models/pricing";
 enum Unit {
     PerOutput(&'static str, Kind),
     Megapixels,
-    Seconds { per: u32 },
+    Seconds {
+        per: u32,
+    },
     /// (option, label, kind, units per price)
     PerThousand(&'static str, &'static str, Kind, u32),
     ComputeSeconds,
@@ -202,10 +204,9 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
         });
         match built {
             Ok(m) => models.push(m),
-            Err(list) => errors.extend(
-                list.into_iter()
-                    .map(|(f, m)| Error::field(Some(&at), f, m)),
-            ),
+            Err(list) => {
+                errors.extend(list.into_iter().map(|(f, m)| Error::field(Some(&at), f, m)))
+            }
         }
     }
     if !errors.is_empty() {
@@ -262,7 +263,11 @@ fn build(unit: Unit, price: Decimal) -> (Kind, Vec<OptionSpec>, Billing) {
         }
         Unit::PerThousand(option, label, kind, per) => {
             let opts = vec![range(option, 1, 10_000_000, 1000, option)];
-            (kind, opts, rule(vec![line(label, option_q(option), price, per)]))
+            (
+                kind,
+                opts,
+                rule(vec![line(label, option_q(option), price, per)]),
+            )
         }
         Unit::ComputeSeconds => {
             let opts = vec![range("gpu_s", 1, 86_400, 10, "s")];

@@ -6,12 +6,12 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 use super::json::{each, Fields, Map as JsonMap, Value};
-use crate::engine::money::{decimal_field, parse_decimal};
-use crate::engine::{text, Error};
 use super::{
     Billing, Catalog, Domain, Factor, Kind, LineRule, Model, ModelParts, Multiplier, OptionSpec,
     Price, PriceChange, Quantity, Retired, SizeRule, Table,
 };
+use crate::engine::money::{decimal_field, parse_decimal};
+use crate::engine::{text, Error};
 
 /// The catalog format version this engine reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -70,7 +70,8 @@ impl Catalog {
         let unknown: Vec<&String> = obj
             .keys()
             .filter(|k| {
-                !["$schema", "format", "version", "currency", "models", "note"].contains(&k.as_str())
+                !["$schema", "format", "version", "currency", "models", "note"]
+                    .contains(&k.as_str())
             })
             .collect();
         for key in unknown.iter().take(MAX_PROBLEMS) {
@@ -80,7 +81,10 @@ impl Catalog {
             errors.push(Error::field(
                 None,
                 "(top level)",
-                format!("and {} more problems", unknown.len().saturating_sub(MAX_PROBLEMS)),
+                format!(
+                    "and {} more problems",
+                    unknown.len().saturating_sub(MAX_PROBLEMS)
+                ),
             ));
         }
         match obj.get("format") {
@@ -88,7 +92,10 @@ impl Catalog {
             Some(other) => errors.push(Error::field(
                 None,
                 "format",
-                format!("{} is not a gencost catalog; use \"{FORMAT_NAME}\"", describe(other)),
+                format!(
+                    "{} is not a gencost catalog; use \"{FORMAT_NAME}\"",
+                    describe(other)
+                ),
             )),
             None => errors.push(Error::field(
                 None,
@@ -109,7 +116,10 @@ impl Catalog {
             Some(other) => errors.push(Error::field(
                 None,
                 "version",
-                format!("{} is not a version; use the number {FORMAT_VERSION}", describe(other)),
+                format!(
+                    "{} is not a version; use the number {FORMAT_VERSION}",
+                    describe(other)
+                ),
             )),
             None => errors.push(Error::field(
                 None,
@@ -176,7 +186,6 @@ impl Catalog {
             }
         }
     }
-
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,8 +247,20 @@ impl RawModel {
         let f = Fields::new(
             v,
             &[
-                "id", "name", "provider", "kind", "options", "billing", "source", "verified",
-                "summary", "note", "size", "retired", "replacement", "history",
+                "id",
+                "name",
+                "provider",
+                "kind",
+                "options",
+                "billing",
+                "source",
+                "verified",
+                "summary",
+                "note",
+                "size",
+                "retired",
+                "replacement",
+                "history",
             ],
         )?;
         let options = match f.opt_list("options")? {
@@ -450,7 +471,14 @@ fn parse_size(v: &Value, options: &[OptionSpec]) -> Result<SizeRule, String> {
     let obj = v.as_object().ok_or("must be an object")?;
     only_keys(
         obj,
-        &["of", "min_side", "max_side", "multiple_of", "max_pixels", "sizes"],
+        &[
+            "of",
+            "min_side",
+            "max_side",
+            "multiple_of",
+            "max_pixels",
+            "sizes",
+        ],
     )?;
     let names = match obj.get("of") {
         Some(of) => pair(of, "of", 2)?,
@@ -461,7 +489,9 @@ fn parse_size(v: &Value, options: &[OptionSpec]) -> Result<SizeRule, String> {
     }
     let mut sizes = Vec::new();
     if let Some(list) = obj.get("sizes") {
-        let list = list.as_array().ok_or("`sizes` must list sizes such as \"1024x1024\"")?;
+        let list = list
+            .as_array()
+            .ok_or("`sizes` must list sizes such as \"1024x1024\"")?;
         for item in list {
             let text = item.as_str().unwrap_or_default();
             let parsed = text
@@ -682,9 +712,9 @@ fn check_when(
     for (k, v) in when {
         option_exists(k, options, false)?;
         if let Some(o) = options.iter().find(|o| &o.name == k) {
-            let c = o
-                .check(v, k, "")
-                .map_err(|_| format!("{k}={} can never match ({})", text::quoted(v), o.allowed()))?;
+            let c = o.check(v, k, "").map_err(|_| {
+                format!("{k}={} can never match ({})", text::quoted(v), o.allowed())
+            })?;
             out.insert(k.clone(), c);
         }
     }
@@ -960,9 +990,13 @@ fn parse_table(
         let text = v
             .as_str()
             .ok_or_else(|| format!("value of {} must be a decimal string", text::quoted(combo)))?;
-        let d = decimal_field(text).map_err(|m| format!("value of {}: {m}", text::quoted(combo)))?;
+        let d =
+            decimal_field(text).map_err(|m| format!("value of {}: {m}", text::quoted(combo)))?;
         if d < Decimal::ZERO {
-            return Err(format!("value of {} must not be negative", text::quoted(combo)));
+            return Err(format!(
+                "value of {} must not be negative",
+                text::quoted(combo)
+            ));
         }
         let key = canonical.join("|");
         if let Some(first) = written.get(&key) {

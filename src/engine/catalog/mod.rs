@@ -23,11 +23,11 @@ mod model;
 mod summary;
 
 pub use fal::FAL_PRICING_API;
-pub use json::MAX_BYTES;
 pub use json::too_large;
+pub use json::MAX_BYTES;
 pub use load::{FORMAT_NAME, FORMAT_VERSION, MAX_PROBLEMS};
-pub use model::{is_date as is_calendar_date, is_endpoint_id};
 pub(crate) use model::ModelParts;
+pub use model::{is_date as is_calendar_date, is_endpoint_id};
 
 /// The catalog shipped with gencost (`www/catalog.json`, embedded at build time).
 pub const DEFAULT_CATALOG_JSON: &str = include_str!("../../../www/catalog.json");
@@ -174,7 +174,10 @@ impl SizeRule {
             if w.checked_mul(h).is_none_or(|px| px > max) {
                 return Err((
                     &self.w,
-                    format!("at most {} px in all (w x h)", crate::engine::money::display_number(max, 0)),
+                    format!(
+                        "at most {} px in all (w x h)",
+                        crate::engine::money::display_number(max, 0)
+                    ),
                 ));
             }
         }
@@ -506,7 +509,10 @@ impl Catalog {
                 errors.push(Error::field(
                     Some(&m.id),
                     "replacement",
-                    format!("{} is not another model of the catalog", crate::engine::text::quoted(id)),
+                    format!(
+                        "{} is not another model of the catalog",
+                        crate::engine::text::quoted(id)
+                    ),
                 ));
             }
         }
@@ -542,4 +548,3 @@ impl Catalog {
         &self.currency
     }
 }
-

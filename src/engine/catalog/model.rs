@@ -2,10 +2,10 @@
 //! importer) builds its models through [`Model::new`], so a model is checked the same way
 //! whatever it was read from, and its summary is written in one style.
 
-use crate::engine::{text, url, vocabulary};
 use super::{
     Billing, Factor, Kind, Model, OptionSpec, Price, PriceChange, Quantity, Retired, SizeRule,
 };
+use crate::engine::{text, url, vocabulary};
 
 /// True for a provider's endpoint id as gencost accepts it: letters, digits and `. _ : + @ ~ -`
 /// in `/`-separated parts, starting with a letter or digit (`fal-ai/flux/dev`, `gpt-image-1`).
@@ -47,7 +47,6 @@ pub fn is_date(s: &str) -> bool {
     };
     (1..=days).contains(&d)
 }
-
 
 /// The checks an option's name passes: lowercase letters, digits or `_`, and not a name the
 /// scenario uses (`model`, `n`, `retry`...).
@@ -141,7 +140,10 @@ fn reference_problems(billing: &Billing, options: &[OptionSpec]) -> Vec<(String,
     };
     let find = |name: &str| options.iter().find(|o| o.name == name);
     let mut need = |field: String, name: &str, numeric: bool| match find(name) {
-        None => out.push((field, format!("option `{name}` is not among the model's options"))),
+        None => out.push((
+            field,
+            format!("option `{name}` is not among the model's options"),
+        )),
         Some(o) if numeric && !o.is_numeric() => {
             out.push((field, format!("option `{name}` is not numeric")))
         }
@@ -267,9 +269,7 @@ impl Model {
             retired: p.retired,
             history: p.history,
         };
-        model.summary = p
-            .summary
-            .unwrap_or_else(|| super::summary::summary(&model));
+        model.summary = p.summary.unwrap_or_else(|| super::summary::summary(&model));
         Ok(model)
     }
 }

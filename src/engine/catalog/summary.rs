@@ -2,8 +2,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::engine::money::{display_number, exact};
 use super::{Billing, LineRule, Model, Price, Quantity};
+use crate::engine::money::{display_number, exact};
 
 /// The model's rule in one line.
 pub fn summary(model: &Model) -> String {
