@@ -173,20 +173,6 @@ fn fetch(
     Ok(rows)
 }
 
-/// The quantity kind a fal unit bills (`images` -> output), for matching a known rule.
-fn unit_kind(unit: &str) -> Option<&'static str> {
-    Some(match unit.trim().to_ascii_lowercase().as_str() {
-        "image" | "images" | "video" | "videos" | "audio" | "audios" | "request" | "requests" => {
-            "output"
-        }
-        "megapixel" | "megapixels" => "megapixels",
-        "second" | "seconds" | "video second" | "video seconds" => "seconds",
-        "1000 characters" | "1k characters" => "characters",
-        "compute second" | "compute seconds" | "gpu second" | "gpu seconds" => "gpu_s",
-        _ => return None,
-    })
-}
-
 /// The kind of quantity a rule's one line counts, when the rule has exactly one priced line.
 fn line_kind(line: &Value) -> Option<&'static str> {
     let q = line.get("quantity")?;
@@ -231,7 +217,10 @@ fn build(rows: &[Row]) -> Result<(String, Vec<String>), String> {
             .filter(|(_, l)| l["price"].is_string())
             .map(|(i, _)| i)
             .collect();
-        let matches = match (unit_kind(&r.unit), fixed.as_slice()) {
+        let matches = match (
+            crate::engine::catalog::unit_counts(&r.unit),
+            fixed.as_slice(),
+        ) {
             (Some(kind), [i]) if lines.len() == 1 => line_kind(&lines[*i]) == Some(kind),
             _ => false,
         };
@@ -243,7 +232,7 @@ fn build(rows: &[Row]) -> Result<(String, Vec<String>), String> {
                 }
                 m["billing"]["lines"][0]["price"] = Value::String(exact(p));
                 m["source"] = Value::String(crate::engine::catalog::FAL_PRICING_API.to_string());
-                m["verified"] = Value::String(super::litellm::today_utc());
+                m["verified"] = Value::String(super::today_utc());
             }
             _ => notes.push(format!(
                 "{}: fal's unit {:?} at {} does not match its rule ({}): kept as it was",
@@ -259,7 +248,7 @@ fn build(rows: &[Row]) -> Result<(String, Vec<String>), String> {
     if !unknown_rows.is_empty() {
         let text = json!({"prices": unknown_rows}).to_string();
         let imported = Catalog::from_json(&text).map_err(|e| e.to_string())?;
-        let today = super::litellm::today_utc();
+        let today = super::today_utc();
         for m in imported.models() {
             models.push(super::catalog_json::model(m, &today));
         }

@@ -240,7 +240,7 @@ pub fn run_with(
                 return Err(usage("catalog litellm takes one FILE", Some(command)));
             };
             let text = read_bounded(path, LITELLM_LIMIT)?;
-            let imported = litellm::import(&text, &litellm::today_utc()).map_err(|e| {
+            let imported = litellm::import(&text, &today_utc()).map_err(|e| {
                 CliError::Refused(format!("{}: {e}", crate::engine::text::shown(path)))
             })?;
             for (key, why) in &imported.skipped {
@@ -427,4 +427,25 @@ fn models(catalog: &Catalog, json: bool) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`, from the system clock: the date the prices were read.
+pub(crate) fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
 }

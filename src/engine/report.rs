@@ -185,10 +185,6 @@ pub fn arithmetic(l: &LineItem, symbols: Symbols) -> String {
     )
 }
 
-fn pct(fraction: Decimal) -> String {
-    display_percent(fraction)
-}
-
 /// How a step's figures follow from its bill, one line each (`label: formula`): the retry
 /// maths, the failover blend, the cost per accepted output and per action. As far as the step's
 /// right fields allow: a step with a wrong `n` still explains its attempts. The CLI prints these
@@ -216,7 +212,7 @@ pub fn explain(s: &StepOutcome, symbols: Symbols) -> Vec<String> {
         };
         out.push(format!(
             "rejection rate {}: expected attempts per output {formula}",
-            pct(a.rejection_rate)
+            display_percent(a.rejection_rate)
         ));
     }
     match &s.cost_per_generation {
@@ -308,7 +304,7 @@ pub fn to_text(q: &Quote) -> String {
                     out.push_str(&format!(
                         "  fallback {} serves {} of generations:\n",
                         printable(&g.model),
-                        pct(*share)
+                        display_percent(*share)
                     ));
                     generation_text(g, "    ", &mut out);
                 }

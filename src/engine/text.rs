@@ -17,12 +17,17 @@ fn is_unsafe(c: char) -> bool {
 
 /// `text` with every control character written as an escape (`\u{1b}`), newlines included.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    escape(text, is_unsafe)
+}
+
+/// `text` with every character `unsafe_char` picks written as an escape.
+fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len().saturating_add(8));
     for c in text.chars() {
-        if is_unsafe(c) {
+        if unsafe_char(c) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
             out.push(c);
@@ -50,18 +55,7 @@ pub fn quoted(text: &str) -> String {
 /// Output for a terminal: every control character escaped except line breaks and tabs, which are
 /// the output's own layout. The last guard of the CLI; data is escaped where it is written too.
 pub fn for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_unsafe(c) && c != '\n' && c != '\t' {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape(text, |c| is_unsafe(c) && c != '\n' && c != '\t')
 }
 
 #[cfg(test)]

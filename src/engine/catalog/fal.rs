@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 
 use super::json::Value;
 use super::{
-    is_endpoint_id, Billing, Catalog, Domain, Kind, LineRule, Model, ModelParts, OptionSpec, Price,
-    Quantity,
+    is_endpoint_id, Billing, Catalog, Domain, Kind, LineRule, Model, OptionSpec, Price, Quantity,
 };
 use crate::engine::money::parse_decimal;
 use crate::engine::{text, Error};
@@ -69,6 +68,21 @@ fn map_unit(unit: &str) -> Result<Unit, String> {
                 text::quoted(other)
             ))
         }
+    })
+}
+
+/// What a fal unit counts, for matching a rule that exists already: `output`, `megapixels`,
+/// `seconds`, `minutes`, `characters`, `tokens` or `gpu_s`; `None` for a unit gencost cannot
+/// bill.
+pub fn unit_counts(unit: &str) -> Option<&'static str> {
+    Some(match map_unit(unit).ok()? {
+        Unit::PerOutput(..) => "output",
+        Unit::Megapixels => "megapixels",
+        Unit::Seconds { per: 1 } => "seconds",
+        Unit::Seconds { .. } => "minutes",
+        Unit::PerThousand("chars", ..) => "characters",
+        Unit::PerThousand(..) => "tokens",
+        Unit::ComputeSeconds => "gpu_s",
     })
 }
 
@@ -184,7 +198,7 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
                 Ok(u) => build(u, price),
             }
         };
-        let built = Model::new(ModelParts {
+        let built = Model::new(Model {
             id: id.to_string(),
             name: id.to_string(),
             provider: "fal".to_string(),
@@ -193,7 +207,7 @@ pub fn from_fal_pricing(value: &Value) -> Result<Catalog, Error> {
             billing,
             source: FAL_PRICING_API.to_string(),
             verified: None,
-            summary: None,
+            summary: String::new(),
             note: Some(format!(
                 "imported from a fal pricing-API response (unit {})",
                 text::quoted(unit.trim())

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::json::{each, Fields, Map as JsonMap, Value};
 use super::{
-    Billing, Catalog, Domain, Factor, Kind, LineRule, Model, ModelParts, Multiplier, OptionSpec,
-    Price, PriceChange, Quantity, Retired, SizeRule, Table,
+    Billing, Catalog, Domain, Factor, Kind, LineRule, Model, Multiplier, OptionSpec, Price,
+    PriceChange, Quantity, Retired, SizeRule, Table,
 };
 use crate::engine::money::{decimal_field, parse_decimal};
 use crate::engine::{text, Error};
@@ -447,7 +447,7 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         ));
         return Err(as_errors(errors));
     };
-    Model::new(ModelParts {
+    Model::new(Model {
         id: r.id,
         name: r.name,
         provider: r.provider,
@@ -456,7 +456,7 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         billing,
         source: r.source,
         verified: Some(r.verified),
-        summary: r.summary,
+        summary: r.summary.unwrap_or_default(),
         note: r.note,
         size,
         retired,

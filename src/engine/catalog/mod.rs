@@ -22,11 +22,10 @@ mod load;
 mod model;
 mod summary;
 
-pub use fal::FAL_PRICING_API;
+pub use fal::{unit_counts, FAL_PRICING_API};
 pub use json::too_large;
 pub use json::MAX_BYTES;
 pub use load::{FORMAT_NAME, FORMAT_VERSION, MAX_PROBLEMS};
-pub(crate) use model::ModelParts;
 pub use model::{is_date as is_calendar_date, is_endpoint_id};
 
 /// The catalog shipped with gencost (`www/catalog.json`, embedded at build time).

@@ -2,9 +2,7 @@
 //! importer) builds its models through [`Model::new`], so a model is checked the same way
 //! whatever it was read from, and its summary is written in one style.
 
-use super::{
-    Billing, Factor, Kind, Model, OptionSpec, Price, PriceChange, Quantity, Retired, SizeRule,
-};
+use super::{Billing, Factor, Model, OptionSpec, Price, Quantity};
 use crate::engine::{text, url, vocabulary};
 
 /// True for a provider's endpoint id as gencost accepts it: letters, digits and `. _ : + @ ~ -`
@@ -68,25 +66,6 @@ pub(crate) fn check_option_name(name: &str) -> Result<(), String> {
         return Err(format!("name `{name}` is reserved for the scenario"));
     }
     Ok(())
-}
-
-/// A model's parts, before they are checked.
-#[derive(Debug, Clone)]
-pub(crate) struct ModelParts {
-    pub id: String,
-    pub name: String,
-    pub provider: String,
-    pub kind: Kind,
-    pub options: Vec<OptionSpec>,
-    pub billing: Billing,
-    pub source: String,
-    /// `None` when the source gives no date (a pricing API's response).
-    pub verified: Option<String>,
-    pub summary: Option<String>,
-    pub note: Option<String>,
-    pub size: Option<SizeRule>,
-    pub retired: Option<Retired>,
-    pub history: Vec<PriceChange>,
 }
 
 /// The problems of a model's identity: id, name, provider, source and date. Also what a loader
@@ -195,11 +174,12 @@ fn reference_problems(billing: &Billing, options: &[OptionSpec]) -> Vec<(String,
 }
 
 impl Model {
-    /// Checks a model's parts and builds it; the rule's summary is written when none is given.
+    /// Checks a model built by a loader and returns it; an empty `summary` is written from the
+    /// rule.
     ///
     /// # Errors
     /// Every problem, as (field, message).
-    pub(crate) fn new(p: ModelParts) -> Result<Model, Vec<(String, String)>> {
+    pub(crate) fn new(p: Model) -> Result<Model, Vec<(String, String)>> {
         let mut errors = identity_problems(
             &p.id,
             &p.name,
@@ -254,22 +234,10 @@ impl Model {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut model = Model {
-            id: p.id,
-            name: p.name,
-            provider: p.provider,
-            kind: p.kind,
-            options: p.options,
-            billing: p.billing,
-            source: p.source,
-            verified: p.verified,
-            summary: String::new(),
-            note: p.note,
-            size: p.size,
-            retired: p.retired,
-            history: p.history,
-        };
-        model.summary = p.summary.unwrap_or_else(|| super::summary::summary(&model));
+        let mut model = p;
+        if model.summary.trim().is_empty() {
+            model.summary = super::summary::summary(&model);
+        }
         Ok(model)
     }
 }
