@@ -145,6 +145,25 @@ impl Assessment {
             .chain(totals)
     }
 
+    /// Puts `prefix` (a plan's, `p2.`) before the key of every problem.
+    pub(crate) fn prefix_keys(&mut self, prefix: &str) {
+        let put = |list: &mut Vec<Error>| {
+            for e in list.iter_mut() {
+                *e = e.clone().with_key_prefix(prefix);
+            }
+        };
+        put(&mut self.problems);
+        for s in &mut self.steps {
+            put(&mut s.problems);
+        }
+        if let Err(NoTotal::TooLarge(e)) = &mut self.totals.cost_per_action {
+            *e = e.clone().with_key_prefix(prefix);
+        }
+        if let Err(e) = &mut self.totals.monthly {
+            *e = e.clone().with_key_prefix(prefix);
+        }
+    }
+
     /// The first problem, if any: what the CLI refuses a scenario for.
     pub fn first_problem(&self) -> Option<&Error> {
         self.all_problems().next()

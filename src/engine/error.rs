@@ -143,6 +143,40 @@ impl Error {
         }
     }
 
+    /// The error with `prefix` before its query key (`s2.sec` in plan 2 is `p2.s2.sec`).
+    pub(crate) fn with_key_prefix(self, prefix: &str) -> Error {
+        if prefix.is_empty() {
+            return self;
+        }
+        let put = |key: String| format!("{prefix}{key}");
+        match self {
+            Error::UnknownKey {
+                key,
+                model,
+                allowed,
+            } => Error::UnknownKey {
+                key: put(key),
+                model,
+                allowed,
+            },
+            Error::InvalidValue {
+                key,
+                value,
+                model,
+                allowed,
+            } => Error::InvalidValue {
+                key: put(key),
+                value,
+                model,
+                allowed,
+            },
+            Error::Missing(key) => Error::Missing(put(key)),
+            Error::Duplicate(key) => Error::Duplicate(put(key)),
+            Error::NoOutputAccepted(key) => Error::NoOutputAccepted(put(key)),
+            other => other,
+        }
+    }
+
     /// The single problems inside this error (itself, unless it is a `Catalog` list).
     pub fn problems(&self) -> Vec<&Error> {
         match self {

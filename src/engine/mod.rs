@@ -15,6 +15,8 @@ pub mod chart;
 pub mod draft;
 mod error;
 pub mod money;
+pub mod percentiles;
+pub mod plans;
 pub mod quote;
 pub mod report;
 pub mod scenario;

@@ -131,8 +131,16 @@ pub(crate) fn pairs_as_written(text: &str) -> Vec<(String, String, Decoded)> {
 /// assert_eq!(d.steps[1]["model"], "fal-ai/flux/dev");
 /// ```
 pub fn read_query(text: &str, ignore: &[&str]) -> Draft {
+    read_pairs(pairs_as_written(text), ignore)
+}
+
+/// [`read_query`] of pairs already split (a plan's, its prefix taken off).
+pub(crate) fn read_pairs(
+    pairs: impl IntoIterator<Item = (String, String, Decoded)>,
+    ignore: &[&str],
+) -> Draft {
     let mut d = Draft::default();
-    for (key, value, decoded) in pairs_as_written(text) {
+    for (key, value, decoded) in pairs {
         match decoded {
             Decoded::Both => {}
             Decoded::KeyOnly => {

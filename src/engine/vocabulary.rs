@@ -24,6 +24,10 @@ pub enum Key {
     Catalog,
     /// `embed`: (page) `1` for the compact framed calculator.
     Embed,
+    /// `name`: a plan's name (`Free`, `Paid`); `p2.name` for plan 2.
+    Name,
+    /// `mix`: the percent of user actions a plan serves; `p2.mix` for plan 2.
+    Mix,
 }
 
 /// The keys of a step that are not model options, in the order links write them.
@@ -106,6 +110,8 @@ pub const ELEMENT_ATTRIBUTES: [&str; 29] = [
     "steps",
 ];
 
+/// Most plans a link may compare (`p2.` to `p4.`).
+pub const MAX_PLANS: usize = 4;
 /// Most steps a scenario may have (`s2.` to `s20.`).
 pub const MAX_STEPS: usize = 20;
 /// Most accepted outputs one step may need per action.
@@ -128,6 +134,8 @@ impl Key {
             Key::Actions => "actions",
             Key::Catalog => "catalog",
             Key::Embed => "embed",
+            Key::Name => "name",
+            Key::Mix => "mix",
         }
     }
 
@@ -142,9 +150,14 @@ impl Key {
     }
 }
 
-/// True for a name no catalog option may take: a step key or the scenario's `actions`.
+/// The keys of a plan that are not a step's: its name and its share of user actions.
+pub const PLAN_KEYS: [Key; 2] = [Key::Name, Key::Mix];
+
+/// True for a name no catalog option may take: a step key, a plan key or `actions`.
 pub fn is_reserved(name: &str) -> bool {
-    Key::of_step(name).is_some() || name == Key::Actions.name()
+    Key::of_step(name).is_some()
+        || PLAN_KEYS.iter().any(|k| k.name() == name)
+        || name == Key::Actions.name()
 }
 
 /// The page's label of an option (`Duration`), or its name made readable.
@@ -180,6 +193,37 @@ pub fn split_step_key(key: &str) -> Option<(usize, &str)> {
     Some((0, key))
 }
 
+/// The share-URL prefix of the plan at `index` (0-based): `""`, `p2.`, `p3.`, `p4.`.
+pub fn plan_prefix(index: usize) -> String {
+    if index == 0 {
+        String::new()
+    } else {
+        format!("p{}.", index.saturating_add(1))
+    }
+}
+
+/// The plan a share-URL key belongs to and the key without its plan prefix: `p2.s3.sec` ->
+/// (1, `s3.sec`), `sec` -> (0, `sec`); `None` for a plan prefix that cannot be (`p1.`, `p5.`,
+/// `p02.`).
+pub fn split_plan_key(key: &str) -> Option<(usize, &str)> {
+    if let Some((num, rest)) = key.strip_prefix('p').and_then(|r| r.split_once('.')) {
+        if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
+            return match num.parse::<usize>() {
+                Ok(n) if (2..=MAX_PLANS).contains(&n) && !num.starts_with('0') => {
+                    Some((n.saturating_sub(1), rest))
+                }
+                _ => None,
+            };
+        }
+    }
+    Some((0, key))
+}
+
+/// What a plan prefix may be, for messages.
+pub fn plan_prefix_rule() -> String {
+    format!("plan prefixes p2. to p{MAX_PLANS}. (plan 1 has no prefix)")
+}
+
 /// What a step prefix may be, for messages.
 pub fn prefix_rule() -> String {
     format!("step prefixes s2. to s{MAX_STEPS}. (step 1 has no prefix)")
@@ -188,6 +232,6 @@ pub fn prefix_rule() -> String {
 /// The keys a link may hold, for messages.
 pub fn keys_rule() -> String {
     format!(
-        "model, w, h, sec, n, retry, max, fallback, failover, actions, s2. to s{MAX_STEPS}. prefixes, or an option of the model"
+        "model, w, h, sec, n, retry, max, fallback, failover, actions, name, mix, s2. to s{MAX_STEPS}. and p2. to p{MAX_PLANS}. prefixes, or an option of the model"
     )
 }
