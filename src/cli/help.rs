@@ -5,6 +5,8 @@
 pub enum Command {
     /// `gencost quote`
     Quote,
+    /// `gencost compare`
+    Compare,
     /// `gencost models`
     Models,
     /// `gencost check-catalog` (and `gencost catalog check`)
@@ -19,8 +21,9 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 6] = [
+    pub const ALL: [Command; 7] = [
         Command::Quote,
+        Command::Compare,
         Command::Models,
         Command::CheckCatalog,
         Command::CatalogDiff,
@@ -32,6 +35,7 @@ impl Command {
     pub fn name(self) -> &'static str {
         match self {
             Command::Quote => "quote",
+            Command::Compare => "compare",
             Command::Models => "models",
             Command::CheckCatalog => "catalog check",
             Command::CatalogDiff => "catalog diff",
@@ -51,7 +55,10 @@ impl Command {
     /// The command's usage line.
     pub fn usage(self) -> &'static str {
         match self {
-            Command::Quote => "gencost quote [--catalog FILE] [--json] <share URL or query string>",
+            Command::Quote => "gencost quote [--catalog FILE] [--json | --format text|json|csv|markdown] <share URL or query string>",
+            Command::Compare => {
+                "gencost compare [--catalog FILE] [--json] [--step N] <share URL or query string>"
+            }
             Command::Models => "gencost models [--catalog FILE] [--json]",
             Command::CheckCatalog => {
                 "gencost catalog check FILE   (also: gencost check-catalog FILE)"
@@ -66,6 +73,7 @@ impl Command {
     pub fn help(self) -> String {
         let body = match self {
             Command::Quote => QUOTE,
+            Command::Compare => COMPARE,
             Command::Models => MODELS,
             Command::CheckCatalog => CHECK_CATALOG,
             Command::CatalogDiff => CATALOG_DIFF,
@@ -83,14 +91,39 @@ spend, with the arithmetic of every figure.
 The scenario is a share link of the calculator or its query string (quote it in the shell):
   model, w, h, sec, n, retry, max, fallback, failover, actions, any option of the model, and
   s2. to s20. before the keys of workflow steps 2 to 20.
+Plans side by side: plan 1 is the unprefixed keys, plans 2 to 4 put p2. to p4. before theirs
+(p2.model, p2.s2.n); name and p2.name name them; mix and p2.mix give each plan's percent of user
+actions (all of them or none; they add up to 100) for the blended cost per action and monthly
+spend. Each plan and step gets its budget percentiles: the cost that covers 50, 90, 95 and 99 %
+of user actions, from the exact distribution of attempts.
 
 options:
   --catalog FILE  a gencost catalog or a fal pricing-API response instead of the built-in one
   --json          the quote as JSON, every amount a decimal string at full precision
+  --format F      text (default), json (= --json), csv (plan,step,model,item,quantity,
+                  billable_quantity,unit_price,amount; a `cost per action` row per plan) or
+                  markdown (a table for a design doc)
 
 examples:
   gencost quote 'model=fal-ai/flux/dev&w=1024&h=768&retry=20'
   gencost quote --json 'model=fal-ai/veo3&sec=8&audio=on&s2.model=fal-ai/flux/schnell&s2.n=4&actions=10000'";
+
+const COMPARE: &str = "Ranks every model of the same kind that can do a step's job by expected cost per
+action, with the ratio to the step's model. The step's options carry over: a size the model
+cannot make moves to the nearest at the same aspect ratio, a duration to the nearest allowed
+that is not shorter, a resolution to the nearest tier not lower; a job with audio needs a model
+that makes audio; n, retry and max stay (the fallback does not). Models that cannot do the job
+are listed apart with the reason.
+
+options:
+  --catalog FILE  a gencost catalog or a fal pricing-API response instead of the built-in one
+  --step N        the step to compare (default 1)
+  --json          {\"step\",\"model\",\"alternatives\":[{\"model\",\"name\",\"provider\",
+                  \"cost_per_generation\",\"expected_cost_per_action\",\"ratio\",\"options\",
+                  \"adjusted\"}],\"incompatible\":[{\"model\",\"reason\"}]}
+
+example:
+  gencost compare 'model=fal-ai/veo3&sec=8&audio=on&retry=20'";
 
 const MODELS: &str =
     "Lists every model of the catalog with its kind and its billing rule in one line.

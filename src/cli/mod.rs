@@ -69,6 +69,8 @@ pub fn run_with(
 ) -> Result<(), CliError> {
     let mut catalog_path: Option<String> = None;
     let mut json = false;
+    let mut format: Option<Format> = None;
+    let mut step: Option<usize> = None;
     let mut wants_help = false;
     let mut fal_key: Option<String> = None;
     let mut fal_api: Option<String> = None;
@@ -84,6 +86,46 @@ pub fn run_with(
                 None => return Err(usage("--catalog needs a file", None)),
             },
             "--json" => json = true,
+            "--format" => {
+                let Some(v) = it.next() else {
+                    return Err(usage("--format needs text, json, csv or markdown", None));
+                };
+                if format.is_some() {
+                    return Err(usage("--format is given twice", None));
+                }
+                format = Some(Format::parse(v).ok_or_else(|| {
+                    usage(
+                        format!(
+                            "--format takes text, json, csv or markdown, not {}",
+                            crate::engine::text::quoted(v)
+                        ),
+                        Some(Command::Quote),
+                    )
+                })?);
+            }
+            "--step" => {
+                let Some(v) = it.next() else {
+                    return Err(usage("--step needs a step number", Some(Command::Compare)));
+                };
+                if step.is_some() {
+                    return Err(usage("--step is given twice", Some(Command::Compare)));
+                }
+                let n = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=crate::engine::vocabulary::MAX_STEPS).contains(n))
+                    .ok_or_else(|| {
+                        usage(
+                            format!(
+                                "--step takes a step number from 1 to {}, not {}",
+                                crate::engine::vocabulary::MAX_STEPS,
+                                crate::engine::text::quoted(v)
+                            ),
+                            Some(Command::Compare),
+                        )
+                    })?;
+                step = Some(n);
+            }
             "--key" | "--api" => {
                 let Some(v) = it.next() else {
                     return Err(usage(format!("{a} needs a value"), None));
@@ -160,6 +202,23 @@ pub fn run_with(
     if command != Command::CatalogFal && (fal_key.is_some() || fal_api.is_some()) {
         return Err(usage("--key and --api go with catalog fal", Some(command)));
     }
+    if command != Command::Quote && format.is_some() {
+        return Err(usage("--format goes with quote", Some(command)));
+    }
+    if command != Command::Compare && step.is_some() {
+        return Err(usage("--step goes with compare", Some(command)));
+    }
+    let format = match (format, json) {
+        (Some(f), true) if f != Format::Json => {
+            return Err(usage(
+                "--json and --format disagree: give one",
+                Some(command),
+            ))
+        }
+        (Some(f), _) => f,
+        (None, true) => Format::Json,
+        (None, false) => Format::Text,
+    };
     match command {
         Command::Quote => {
             let [query] = rest else {
@@ -168,41 +227,66 @@ pub fn run_with(
                     Some(command),
                 ));
             };
-            // A link from the browser may name its catalog by URL; the CLI never fetches.
-            let page_keys = engine::share_url::pairs(query)?;
-            if let (Some((_, url)), None) = (
-                page_keys.iter().find(|(k, _)| k == Key::Catalog.name()),
-                &catalog_path,
-            ) {
-                return Err(CliError::Refused(format!(
-                    "this link uses the catalog at {}: download it and pass --catalog FILE",
-                    crate::engine::text::shown(url)
-                )));
-            }
-            let catalog = load(catalog_path.as_deref())?;
+            let catalog = catalog_for_link(query, catalog_path.as_deref())?;
             let page_keys = PAGE_KEYS.map(Key::name);
-            let assessment = engine::assess(&catalog, &engine::read_query(query, &page_keys));
-            let q = engine::Quote::of(assessment)?;
-            for (i, st) in q.steps.iter().enumerate() {
-                if let Some(r) = &st.retired {
-                    let use_instead = r
-                        .replacement
-                        .as_deref()
-                        .map(|id| format!("; use {id}"))
-                        .unwrap_or_default();
-                    let line = format!(
-                        "gencost: warning: step {}: {} was retired on {}{use_instead}",
-                        i.saturating_add(1),
-                        st.model,
-                        r.date
-                    );
-                    let _ = writeln!(warn, "{}", crate::engine::text::for_terminal(&line));
-                }
+            let plans = engine::plans::read_plans(query, &page_keys);
+            let assessed = engine::plans::assess_plans(&catalog, &plans);
+            let export = engine::export::Export::of(&assessed)?;
+            for (p, plan) in export.plans.iter().enumerate() {
+                let which = if export.plans.len() > 1 {
+                    format!("{}: ", export.plan_label(p))
+                } else {
+                    String::new()
+                };
+                warn_retired(&plan.quote, &which, warn);
             }
-            let text = if json {
-                report::to_json(&q).to_string()
+            let text = match format {
+                Format::Json => engine::export::to_json(&export).to_string(),
+                Format::Csv => engine::export::to_csv(&export),
+                Format::Markdown => engine::export::to_markdown(&export),
+                Format::Text => plans_text(&export),
+            };
+            if format == Format::Csv {
+                // CSV keeps its CRLF line ends; data is escaped by the CSV quoting.
+                let _ = out.write_all(crate::engine::text::for_terminal(&text).as_bytes());
+                return Ok(());
+            }
+            write(out, text.trim_end())
+        }
+        Command::Compare => {
+            let [query] = rest else {
+                return Err(usage(
+                    "compare takes one share URL or query string, in quotes",
+                    Some(command),
+                ));
+            };
+            let catalog = catalog_for_link(query, catalog_path.as_deref())?;
+            let page_keys = PAGE_KEYS.map(Key::name);
+            let plans = engine::plans::read_plans(query, &page_keys);
+            if let Some(e) = plans.problems.first() {
+                return Err(e.clone().into());
+            }
+            let draft = plans
+                .plans
+                .first()
+                .map(|p| p.draft.clone())
+                .unwrap_or_default();
+            let index = step.unwrap_or(1).saturating_sub(1);
+            if index >= draft.steps.len() {
+                return Err(usage(
+                    format!(
+                        "--step {}: the scenario has {} step(s)",
+                        index.saturating_add(1),
+                        draft.steps.len()
+                    ),
+                    Some(command),
+                ));
+            }
+            let c = engine::compare::compare(&catalog, &draft, index)?;
+            let text = if format == Format::Json {
+                compare_json(&c)
             } else {
-                report::to_text(&q)
+                compare_text(&c)
             };
             write(out, text.trim_end())
         }
@@ -277,6 +361,164 @@ pub fn run_with(
             }
         }
     }
+}
+
+/// How `quote` writes its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl Format {
+    fn parse(s: &str) -> Option<Format> {
+        match s {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// The catalog a link is quoted against: `--catalog FILE` or the built-in one. A link from the
+/// browser may name its catalog by URL; the CLI never fetches.
+fn catalog_for_link(query: &str, path: Option<&str>) -> Result<Catalog, CliError> {
+    let pairs = engine::share_url::pairs(query)?;
+    if let (Some((_, url)), None) = (pairs.iter().find(|(k, _)| k == Key::Catalog.name()), path) {
+        return Err(CliError::Refused(format!(
+            "this link uses the catalog at {}: download it and pass --catalog FILE",
+            crate::engine::text::shown(url)
+        )));
+    }
+    load(path)
+}
+
+/// A warning on stderr for each step whose model was retired.
+fn warn_retired(q: &engine::Quote, plan: &str, warn: &mut dyn Write) {
+    for (i, st) in q.steps.iter().enumerate() {
+        if let Some(r) = &st.retired {
+            let use_instead = r
+                .replacement
+                .as_deref()
+                .map(|id| format!("; use {id}"))
+                .unwrap_or_default();
+            let line = format!(
+                "gencost: warning: {plan}step {}: {} was retired on {}{use_instead}",
+                i.saturating_add(1),
+                st.model,
+                r.date
+            );
+            let _ = writeln!(warn, "{}", crate::engine::text::for_terminal(&line));
+        }
+    }
+}
+
+/// Every plan's text (one plan: the quote's text as it always was), its budget, and the blend.
+fn plans_text(e: &engine::export::Export) -> String {
+    use crate::engine::money::display_usd;
+    let several = e.plans.len() > 1;
+    let mut out = String::new();
+    for (i, p) in e.plans.iter().enumerate() {
+        if several {
+            let mix = p
+                .mix
+                .map(|m| format!(" ({} % of user actions)", m.normalize()))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "== {}{mix} ==\n",
+                crate::engine::text::printable(&e.plan_label(i))
+            ));
+        }
+        out.push_str(&report::to_text(&p.quote));
+        if let (Some(b), Some(mean)) = (&p.budget, p.quote.cost_per_action) {
+            out.push_str(&report::budget_text(b, mean));
+        }
+    }
+    if let Some(b) = &e.blended {
+        out.push_str(&format!(
+            "blended cost per action: {}\n",
+            display_usd(b.cost_per_action)
+        ));
+        if let Some(m) = b.monthly {
+            out.push_str(&format!("blended monthly: {}\n", display_usd(m)));
+        }
+    }
+    out
+}
+
+fn compare_json(c: &engine::compare::Comparison) -> String {
+    use crate::engine::money::exact;
+    let alternatives: Vec<serde_json::Value> = c
+        .alternatives
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "model": a.model, "name": a.name, "provider": a.provider,
+                "cost_per_generation": exact(a.cost_per_generation),
+                "expected_cost_per_action": exact(a.expected_cost_per_action),
+                "ratio": a.ratio.map(exact),
+                "options": a.options, "adjusted": a.adjusted,
+            })
+        })
+        .collect();
+    let incompatible: Vec<serde_json::Value> = c
+        .incompatible
+        .iter()
+        .map(|i| serde_json::json!({"model": i.model, "reason": i.reason}))
+        .collect();
+    serde_json::json!({
+        "step": c.step, "model": c.model,
+        "alternatives": alternatives, "incompatible": incompatible,
+    })
+    .to_string()
+}
+
+fn compare_text(c: &engine::compare::Comparison) -> String {
+    use crate::engine::money::{display_usd, exact};
+    let mut lines = vec![format!(
+        "step {}: {} and the models that can do the same job, cheapest first",
+        c.step, c.model
+    )];
+    let width = c
+        .alternatives
+        .iter()
+        .map(|a| a.model.len())
+        .max()
+        .unwrap_or(0);
+    for a in &c.alternatives {
+        let ratio = a
+            .ratio
+            .map(|r| format!("x{}", exact(r)))
+            .unwrap_or_else(|| "-".to_string());
+        let mark = if a.current { "  (current)" } else { "" };
+        let moved = if a.adjusted.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = a
+                .adjusted
+                .iter()
+                .map(|k| format!("{k}={}", a.options.get(k).map_or("", String::as_str)))
+                .collect();
+            format!("  adjusted: {}", list.join(", "))
+        };
+        lines.push(format!(
+            "  {:<width$}  {:>12} per action  {:>9}{mark}{moved}",
+            a.model,
+            display_usd(a.expected_cost_per_action),
+            ratio
+        ));
+    }
+    if !c.incompatible.is_empty() {
+        lines.push("cannot do the same job:".to_string());
+        for i in &c.incompatible {
+            lines.push(format!("  {}: {}", i.model, i.reason));
+        }
+    }
+    lines.join("\n")
 }
 
 fn write(out: &mut dyn Write, text: &str) -> Result<(), CliError> {

@@ -12,8 +12,10 @@
 pub mod assess;
 pub mod catalog;
 pub mod chart;
+pub mod compare;
 pub mod draft;
 mod error;
+pub mod export;
 pub mod money;
 pub mod percentiles;
 pub mod plans;

@@ -1,102 +1,14 @@
 //! A quote as JSON (full precision, decimal strings) and as text with its arithmetic.
 
 use rust_decimal::Decimal;
-#[cfg(not(target_arch = "wasm32"))]
-use serde_json::{json, Map, Value};
 
 use super::assess::StepOutcome;
 use super::money::{
     approx_number, display_number, display_percent, display_usd, equals_number, equals_percent,
     exact,
 };
-#[cfg(not(target_arch = "wasm32"))]
-use super::quote::StepQuote;
 use super::quote::{Generation, LineItem, Priced, Quote};
 use super::text::printable;
-
-#[cfg(not(target_arch = "wasm32"))]
-fn s(d: Decimal) -> Value {
-    Value::String(exact(d))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn opt(d: Option<Decimal>) -> Value {
-    d.map_or(Value::Null, s)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn lines_json(g: &Generation, prefix: &str, out: &mut Vec<Value>) {
-    for l in &g.lines {
-        out.push(json!({
-            "label": format!("{prefix}{}", label_with_per(&l.label, l.per)),
-            "quantity": s(l.quantity),
-            "billable_quantity": s(l.billable_quantity),
-            "unit_price": s(l.unit_price),
-            "amount": s(l.amount),
-        }));
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn label_with_per(label: &str, per: Decimal) -> String {
-    if per == Decimal::ONE {
-        label.to_string()
-    } else {
-        format!("{label} (price per {})", exact(per))
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn step_json(st: &StepQuote) -> Value {
-    let mut m = Map::new();
-    m.insert("model".into(), Value::String(st.model.clone()));
-    let costs = st.costs.as_ref().ok();
-    m.insert(
-        "cost_per_generation".into(),
-        opt(costs.map(|c| c.cost_per_generation)),
-    );
-    m.insert("expected_attempts".into(), s(st.expected_attempts));
-    m.insert(
-        "cost_per_accepted_output".into(),
-        opt(costs.map(|c| c.cost_per_accepted_output)),
-    );
-    m.insert(
-        "expected_cost_per_action".into(),
-        opt(costs.map(|c| c.expected_cost_per_action)),
-    );
-    m.insert("p_no_output".into(), s(st.p_no_output));
-    let mut lines = Vec::new();
-    let with_fallback = st.fallback.is_some();
-    if let Priced::Known(g) = &st.primary {
-        lines_json(g, if with_fallback { "primary: " } else { "" }, &mut lines);
-    }
-    if let Some((_, Priced::Known(g))) = &st.fallback {
-        lines_json(g, &format!("fallback {}: ", g.model), &mut lines);
-    }
-    m.insert("lines".into(), Value::Array(lines));
-    if let Some((share, fb)) = &st.fallback {
-        let model = match fb {
-            Priced::Known(g) => g.model.clone(),
-            Priced::Unknown { model, .. } => model.clone(),
-        };
-        m.insert(
-            "fallback".into(),
-            json!({
-                "model": model,
-                "share": s(*share),
-                "primary_cost_per_generation": opt(st.primary.cost()),
-                "fallback_cost_per_generation": opt(fb.cost()),
-            }),
-        );
-    }
-    if let Err(reason) = &st.costs {
-        m.insert("unknown".into(), Value::String(reason.clone()));
-    }
-    if let Some(r) = &st.retired {
-        m.insert("retired".into(), Value::String(r.date.clone()));
-    }
-    Value::Object(m)
-}
 
 #[cfg(not(target_arch = "wasm32"))]
 /// The quote as the CLI's `--json` shape: every amount a decimal string at full precision.
@@ -109,20 +21,10 @@ fn step_json(st: &StepQuote) -> Value {
 /// assert_eq!(report::to_json(&q)["cost_per_action"], "3.2");
 /// # Ok::<(), gencost::engine::Error>(())
 /// ```
-pub fn to_json(q: &Quote) -> Value {
-    let mut m = Map::new();
-    m.insert("currency".into(), Value::String(q.currency.clone()));
-    m.insert("cost_per_action".into(), opt(q.cost_per_action));
-    m.insert("actions_per_dollar".into(), opt(q.actions_per_dollar));
-    m.insert("monthly".into(), opt(q.monthly));
-    m.insert(
-        "steps".into(),
-        Value::Array(q.steps.iter().map(step_json).collect()),
-    );
-    if let Some(reason) = q.unknown_reason() {
-        m.insert("unknown".into(), Value::String(reason));
-    }
-    Value::Object(m)
+pub fn to_json(q: &Quote) -> serde_json::Value {
+    let text = super::export::Json::Obj(super::export::quote_fields(q, None)).to_string();
+    // The writer's own output: always valid JSON.
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
 
 /// How [`arithmetic`] and [`explain`] write their operators.
@@ -355,4 +257,40 @@ pub fn to_text(q: &Quote) -> String {
         )),
     }
     out
+}
+
+/// The budget percentiles as text, with the sentence that says what to budget.
+pub fn budget_text(b: &crate::engine::percentiles::Budget, mean: Decimal) -> String {
+    match &b.action {
+        Ok(p) => {
+            let mut out = format!(
+                "budget: p50 {}, p90 {}, p95 {}, p99 {} per action\n",
+                display_usd(p.values[0]),
+                display_usd(p.values[1]),
+                display_usd(p.values[2]),
+                display_usd(p.values[3]),
+            );
+            out.push_str(&budget_sentence(p, mean));
+            out.push('\n');
+            out
+        }
+        Err(why) => format!("budget: {why}\n"),
+    }
+}
+
+/// What to budget, in one sentence: the expected cost, and what covers 95 % and 99 % of
+/// actions (with the cut or merge said when there was one).
+pub fn budget_sentence(p: &crate::engine::percentiles::Percentiles, mean: Decimal) -> String {
+    let mut s = format!(
+        "Expect {} per action on average; budget {} to cover 95 % of user actions and {} for 99 %.",
+        display_usd(mean),
+        display_usd(p.values[2]),
+        display_usd(p.values[3]),
+    );
+    if p.merged {
+        s.push_str(" (Neighbouring costs were merged upward: the percentiles may be a little high, never low.)");
+    } else if p.cut > 0.0 {
+        s.push_str(" (Outcomes rarer than 1 in 10^12 in all were left out.)");
+    }
+    s
 }
