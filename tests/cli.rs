@@ -89,8 +89,20 @@ fn json_has_exactly_the_documented_shape() {
             "cost_per_action",
             "actions_per_dollar",
             "monthly",
-            "steps"
+            "steps",
+            "percentiles"
         ]
+    );
+    // Per output A = 1, 2, 3 attempts with P = 0.75, 0.1875, 0.0625 (the cap ends the third).
+    // T = A1 + .. + A4: P(4) = 0.75^4 = 0.31640625; P(5) = 4 x 0.75^3 x 0.1875 = 0.31640625
+    // (cum 0.6328125 >= 0.5: p50 = 5 x $0.003); P(6) = 6 x 0.75^2 x 0.1875^2 + 4 x 0.75^3 x 0.0625
+    // = 0.22412109375 (cum 0.85693359375); P(7) = 4 x 0.75 x 0.1875^3 + 12 x 0.75^2 x 0.1875 x
+    // 0.0625 = 0.098876953125 (cum 0.955810546875 >= 0.95: p90 = p95 = 7 x $0.003); P(8) =
+    // 6 x 0.0625^2 x 0.75^2 + 12 x 0.0625 x 0.1875^2 x 0.75 + 0.1875^4 = 0.0342449951171875
+    // (cum 0.9900555419921875 >= 0.99: p99 = 8 x $0.003).
+    assert_eq!(
+        q["percentiles"],
+        serde_json::json!({"p50": "0.015", "p90": "0.021", "p95": "0.021", "p99": "0.024"})
     );
     let step = &q["steps"][0];
     let keys: Vec<&str> = step
@@ -108,7 +120,8 @@ fn json_has_exactly_the_documented_shape() {
             "cost_per_accepted_output",
             "expected_cost_per_action",
             "p_no_output",
-            "lines"
+            "lines",
+            "percentiles"
         ]
     );
     assert_eq!(q["currency"], "USD");
@@ -321,11 +334,11 @@ fn version_and_help_for_each_command() {
         (vec!["--help"], "gencost "),
         (
             vec!["help", "quote"],
-            "usage: gencost quote [--catalog FILE] [--json]",
+            "usage: gencost quote [--catalog FILE] [--json | --format text|json|csv|markdown]",
         ),
         (
             vec!["quote", "--help"],
-            "usage: gencost quote [--catalog FILE] [--json]",
+            "usage: gencost quote [--catalog FILE] [--json | --format text|json|csv|markdown]",
         ),
         (vec!["help", "models"], "usage: gencost models"),
         (vec!["models", "-h"], "usage: gencost models"),
@@ -458,4 +471,95 @@ fn catalog_litellm_imports_image_video_and_audio_entries_and_lists_the_rest() {
         .as_str()
         .unwrap()
         .contains("$0.10 per video second"));
+}
+
+#[test]
+fn compare_json_has_the_documented_shape_and_reproduces_each_figure() {
+    let c = json(&[
+        "compare",
+        "--json",
+        "--step",
+        "2",
+        "model=fal-ai/veo3&sec=8&s2.model=fal-ai/flux/dev&s2.w=1024&s2.h=768&s2.n=4&s2.retry=25",
+    ]);
+    let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["step", "model", "alternatives", "incompatible"]);
+    assert_eq!(c["step"], 2);
+    assert_eq!(c["model"], "fal-ai/flux/dev");
+    let list = c["alternatives"].as_array().unwrap();
+    let first = list[0].as_object().unwrap();
+    assert_eq!(
+        first.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "model",
+            "name",
+            "provider",
+            "cost_per_generation",
+            "expected_cost_per_action",
+            "ratio",
+            "options",
+            "adjusted"
+        ]
+    );
+    // The current model: 4 x $0.025 / 0.75 = $0.1333..; ratio 1.
+    let me = list
+        .iter()
+        .find(|a| a["model"] == "fal-ai/flux/dev")
+        .unwrap();
+    assert_eq!(me["ratio"], "1");
+    assert!(me["expected_cost_per_action"]
+        .as_str()
+        .unwrap()
+        .starts_with("0.13333333"));
+    // Each row quoted with its options, n, retry and max gives its figure.
+    for a in list.iter().take(5) {
+        let mut link = format!("model={}", a["model"].as_str().unwrap());
+        for (k, v) in a["options"].as_object().unwrap() {
+            link.push_str(&format!("&{k}={}", v.as_str().unwrap()));
+        }
+        link.push_str("&n=4&retry=25");
+        let q = json(&["quote", "--json", &link]);
+        assert_eq!(
+            q["cost_per_action"], a["expected_cost_per_action"],
+            "{link}"
+        );
+    }
+    assert!(c["incompatible"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["reason"].is_string()));
+}
+
+#[test]
+fn quote_formats_csv_and_markdown() {
+    let out = gencost(&[
+        "quote",
+        "--format",
+        "csv",
+        "model=fal-ai/flux/dev&w=1024&h=768",
+    ]);
+    assert!(out.status.success());
+    // 0.75 MP rounded up to 1 MP x $0.025.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "plan,step,model,item,quantity,billable_quantity,unit_price,amount\r\nplan 1,1,fal-ai/flux/dev,output megapixels,0.75,1,0.025,0.025\r\nplan 1,,,cost per action,,,,0.025\r\n"
+    );
+    let out = gencost(&[
+        "quote",
+        "--format",
+        "markdown",
+        "model=fal-ai/flux/dev&w=1024&h=768",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("| Plan | Step | Model |"), "{text}");
+    assert!(
+        text.contains("| plan 1 | 1 | fal-ai/flux/dev | $0.025 |"),
+        "{text}"
+    );
+    // --format json is --json.
+    assert_eq!(
+        gencost(&["quote", "--format", "json", "model=fal-ai/flux/dev"]).stdout,
+        gencost(&["quote", "--json", "model=fal-ai/flux/dev"]).stdout
+    );
 }

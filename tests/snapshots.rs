@@ -134,6 +134,45 @@ const BAD: &[&[&str]] = &[
     ],
     &["models", "extra"],
     &["check-catalog"],
+    // Issue 10: plans, mix, compare and formats.
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&mix=60&p2.model=fal-ai/flux/schnell&p2.mix=30",
+    ],
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&mix=60&p2.model=fal-ai/flux/schnell",
+    ],
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&p2.model=fal-ai/flux/schnell&p2.mix=x&mix=1",
+    ],
+    &["quote", "model=fal-ai/flux/dev&p5.model=fal-ai/flux/dev"],
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&p2.model=fal-ai/flux/dev&p2.actions=5",
+    ],
+    &[
+        "quote",
+        "model=fal-ai/flux/dev&p2.model=fal-ai/flux/dev&p2.s2.retry=abc",
+    ],
+    &["quote", "model=fal-ai/flux/dev&name=a&name=b"],
+    &["quote", "--format", "yaml", "model=fal-ai/flux/dev"],
+    &[
+        "quote",
+        "--format",
+        "csv",
+        "--json",
+        "model=fal-ai/flux/dev",
+    ],
+    &["quote", "--format"],
+    &["models", "--format", "csv"],
+    &["compare", "--step", "0", "model=fal-ai/flux/dev"],
+    &["compare", "--step", "2", "model=fal-ai/flux/dev"],
+    &["compare", "model=fal-ai/flux/dev&retry=abc"],
+    &["compare", "model=nope"],
+    &["compare"],
+    &["quote", "--step", "2", "model=fal-ai/flux/dev"],
 ];
 
 #[test]

@@ -108,7 +108,8 @@ examples:
   gencost quote 'model=fal-ai/flux/dev&w=1024&h=768&retry=20'
   gencost quote --json 'model=fal-ai/veo3&sec=8&audio=on&s2.model=fal-ai/flux/schnell&s2.n=4&actions=10000'";
 
-const COMPARE: &str = "Ranks every model of the same kind that can do a step's job by expected cost per
+const COMPARE: &str =
+    "Ranks every model of the same kind that can do a step's job by expected cost per
 action, with the ratio to the step's model. The step's options carry over: a size the model
 cannot make moves to the nearest at the same aspect ratio, a duration to the nearest allowed
 that is not shorter, a resolution to the nearest tier not lower; a job with audio needs a model

@@ -247,8 +247,12 @@ pub fn run_with(
                 Format::Text => plans_text(&export),
             };
             if format == Format::Csv {
-                // CSV keeps its CRLF line ends; data is escaped by the CSV quoting.
-                let _ = out.write_all(crate::engine::text::for_terminal(&text).as_bytes());
+                // CSV keeps its CRLF line ends; what is between them is escaped as any output.
+                let rows: Vec<String> = text
+                    .split("\r\n")
+                    .map(|r| crate::engine::text::for_terminal(r).into_owned())
+                    .collect();
+                let _ = out.write_all(rows.join("\r\n").as_bytes());
                 return Ok(());
             }
             write(out, text.trim_end())

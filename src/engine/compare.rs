@@ -205,13 +205,10 @@ pub fn alternatives(
         .filter(|c| !c.is_zero());
     if let Some(base) = base {
         for a in &mut ranked {
-            a.ratio = a
-                .expected_cost_per_action
-                .checked_div(base)
-                .map(|r| {
-                    r.round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven)
-                        .normalize()
-                });
+            a.ratio = a.expected_cost_per_action.checked_div(base).map(|r| {
+                r.round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven)
+                    .normalize()
+            });
         }
     }
     Ok(Comparison {
@@ -239,7 +236,8 @@ pub fn task(m: &Model) -> &'static str {
                 "vector graphics"
             } else if has(&["text-to-image"]) {
                 "image generation"
-            } else if has(&["edit", "kontext", "image-to-image"]) || m.option("in_images").is_some() {
+            } else if has(&["edit", "kontext", "image-to-image"]) || m.option("in_images").is_some()
+            {
                 "image editing"
             } else {
                 "image generation"
@@ -248,7 +246,12 @@ pub fn task(m: &Model) -> &'static str {
         super::Kind::Video => {
             if has(&["video-to-video", "extend", "upscal"]) {
                 "video editing"
-            } else if has(&["image-to-video", "first-last-frame", "reference-to-video", "transition"]) {
+            } else if has(&[
+                "image-to-video",
+                "first-last-frame",
+                "reference-to-video",
+                "transition",
+            ]) {
                 "image to video"
             } else {
                 "text to video"
@@ -331,7 +334,9 @@ fn carry(
         job.get("w").and_then(|v| parse_decimal(v)),
         job.get("h").and_then(|v| parse_decimal(v)),
     );
-    if let (Some(w), Some(h), Some(ow), Some(oh)) = (size.0, size.1, m.option(w_name), m.option(h_name)) {
+    if let (Some(w), Some(h), Some(ow), Some(oh)) =
+        (size.0, size.1, m.option(w_name), m.option(h_name))
+    {
         let (nw, nh) = fit_size(m, ow, oh, w, h)
             .ok_or_else(|| format!("cannot make {}x{}", w.normalize(), h.normalize()))?;
         if nw != w {
@@ -348,7 +353,11 @@ fn carry(
 }
 
 fn too_much(o: &OptionSpec, v: &str) -> String {
-    let unit = o.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    let unit = o
+        .unit
+        .as_deref()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
     let most = match &o.domain {
         Domain::Values(vals) => vals
             .iter()
@@ -442,7 +451,11 @@ fn fit_size(
         (_, Domain::Values(a), Domain::Values(b)) => a
             .iter()
             .filter_map(|x| parse_decimal(x))
-            .flat_map(|x| b.iter().filter_map(|y| parse_decimal(y)).map(move |y| (x, y)))
+            .flat_map(|x| {
+                b.iter()
+                    .filter_map(|y| parse_decimal(y))
+                    .map(move |y| (x, y))
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -452,9 +465,10 @@ fn fit_size(
             .filter(|(a, b)| can_make(m, ow, oh, *a, *b))
             .collect();
         // Same aspect ratio: a x h = b x w.
-        let same = ok
-            .iter()
-            .filter(|(a, b)| a.checked_mul(h).is_some_and(|x| Some(x) == b.checked_mul(w)));
+        let same = ok.iter().filter(|(a, b)| {
+            a.checked_mul(h)
+                .is_some_and(|x| Some(x) == b.checked_mul(w))
+        });
         let by_area = |s: &&(Decimal, Decimal)| {
             s.0.checked_mul(s.1)
                 .and_then(|x| x.checked_sub(area))
@@ -469,7 +483,10 @@ fn fit_size(
         return ok
             .iter()
             .min_by_key(|s| {
-                let r = s.0.checked_div(s.1).and_then(|x| x.checked_sub(ratio)).map(|d| d.abs());
+                let r =
+                    s.0.checked_div(s.1)
+                        .and_then(|x| x.checked_sub(ratio))
+                        .map(|d| d.abs());
                 (r.unwrap_or(Decimal::MAX), by_area(s))
             })
             .copied();
@@ -486,7 +503,10 @@ fn fit_size(
             if k == 0 {
                 continue;
             }
-            let (x, y) = (Decimal::from(a.checked_mul(k)?), Decimal::from(b.checked_mul(k)?));
+            let (x, y) = (
+                Decimal::from(a.checked_mul(k)?),
+                Decimal::from(b.checked_mul(k)?),
+            );
             if can_make(m, ow, oh, x, y) {
                 return Some((x, y));
             }
@@ -497,7 +517,9 @@ fn fit_size(
 
 fn whole(d: Decimal) -> Option<u64> {
     use rust_decimal::prelude::ToPrimitive;
-    (d.fract().is_zero() && d > Decimal::ZERO).then(|| d.to_u64()).flatten()
+    (d.fract().is_zero() && d > Decimal::ZERO)
+        .then(|| d.to_u64())
+        .flatten()
 }
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {

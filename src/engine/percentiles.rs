@@ -226,7 +226,11 @@ fn trim(c: &mut AttemptCounts) {
     let mut high = 0.0;
     let mut end = c.probabilities.len();
     while end > start.saturating_add(1) {
-        let p = c.probabilities.get(end.saturating_sub(1)).copied().unwrap_or(0.0);
+        let p = c
+            .probabilities
+            .get(end.saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0);
         if high + p >= EPS {
             break;
         }
@@ -346,8 +350,13 @@ fn binomial(t: u64, f: f64) -> Result<(u64, Vec<f64>), NoPercentiles> {
 }
 
 /// Sorts, merges equal costs, cuts negligible tails and merges neighbours past [`MAX_POINTS`].
-fn settle(mut points: Vec<(Decimal, f64)>, cut_low: f64, cut_high: f64, merged: bool) -> Distribution {
-    points.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+fn settle(
+    mut points: Vec<(Decimal, f64)>,
+    cut_low: f64,
+    cut_high: f64,
+    merged: bool,
+) -> Distribution {
+    points.sort_unstable_by_key(|a| a.0);
     let mut out: Vec<(Decimal, f64)> = Vec::with_capacity(points.len());
     for (c, p) in points {
         match out.last_mut() {
@@ -534,7 +543,11 @@ pub fn budget(steps: &[StepOutcome]) -> Option<Budget> {
     }
     let per_step = dists
         .iter()
-        .map(|d| d.as_ref().map_err(Clone::clone).and_then(Distribution::percentiles))
+        .map(|d| {
+            d.as_ref()
+                .map_err(Clone::clone)
+                .and_then(Distribution::percentiles)
+        })
         .collect();
     let mut total: Result<Distribution, NoPercentiles> = Ok(Distribution::certain(Decimal::ZERO));
     for d in &dists {
@@ -544,7 +557,10 @@ pub fn budget(steps: &[StepOutcome]) -> Option<Budget> {
             (_, Err(e)) => Err(e.clone()),
         };
     }
-    let action = total.as_ref().map_err(Clone::clone).and_then(Distribution::percentiles);
+    let action = total
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(Distribution::percentiles);
     Some(Budget {
         steps: per_step,
         action,

@@ -214,7 +214,10 @@ pub fn assess_plans(catalog: &Catalog, p: &PlansDraft) -> PlansAssessment {
         None
     } else {
         let text = p.plans.first().and_then(|pl| pl.draft.actions.as_deref());
-        read_actions(text).map_err(|e| problems.push(e)).ok().flatten()
+        read_actions(text)
+            .map_err(|e| problems.push(e))
+            .ok()
+            .flatten()
     };
     let plans: Vec<PlanOutcome> = p
         .plans
@@ -249,7 +252,15 @@ pub fn assess_plans(catalog: &Catalog, p: &PlansDraft) -> PlansAssessment {
     let any_mix = p.plans.iter().any(|pl| pl.mix.is_some());
     let blended = any_mix.then(|| match &mixes {
         None => Err(NoBlend::Mix),
-        Some(m) => blend(&plans, m, if one { plans.first().and_then(|p| p.assessment.actions_per_month) } else { actions }),
+        Some(m) => blend(
+            &plans,
+            m,
+            if one {
+                plans.first().and_then(|p| p.assessment.actions_per_month)
+            } else {
+                actions
+            },
+        ),
     });
     PlansAssessment {
         plans,
@@ -280,9 +291,9 @@ fn read_mixes(p: &PlansDraft, problems: &mut Vec<Error>) -> Option<Vec<Decimal>>
                 problems.push(Error::Missing(key));
                 ok = false;
             }
-            Some(text) => match parse_decimal(text).filter(|m| {
-                *m >= Decimal::ZERO && *m <= Decimal::ONE_HUNDRED
-            }) {
+            Some(text) => match parse_decimal(text)
+                .filter(|m| *m >= Decimal::ZERO && *m <= Decimal::ONE_HUNDRED)
+            {
                 Some(m) => out.push(m),
                 None => {
                     problems.push(Error::InvalidValue {
@@ -344,7 +355,10 @@ fn blend(
         total = calc.add(total, part, what).map_err(NoBlend::TooLarge)?;
     }
     let monthly = match actions {
-        Some(a) => Some(calc.mul(total, a, "monthly spend").map_err(NoBlend::TooLarge)?),
+        Some(a) => Some(
+            calc.mul(total, a, "monthly spend")
+                .map_err(NoBlend::TooLarge)?,
+        ),
         None => None,
     };
     let actions_per_dollar = if total > Decimal::ZERO {
