@@ -496,3 +496,16 @@ fn markdown_is_a_table_with_a_row_per_step_and_plan() {
     let cells = |l: &str| l.matches('|').count() - l.matches("\\|").count();
     assert!(lines.iter().all(|l| cells(l) == cells(lines[0])), "{md}");
 }
+
+#[test]
+fn a_key_given_twice_in_plan_two_is_named_once_with_its_prefix() {
+    let a = assess_plans(
+        cat(),
+        &read_plans(
+            "model=fal-ai/flux/dev&p2.model=fal-ai/flux/dev&p2.retry=1&p2.retry=2",
+            &[],
+        ),
+    );
+    let all: Vec<String> = a.all_problems().map(|e| e.to_string()).collect();
+    assert_eq!(all, ["`p2.retry` is given twice"]);
+}

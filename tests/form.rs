@@ -88,9 +88,9 @@ fn switching_models_keeps_the_options_both_take() {
     let c = catalog();
     let mut form = Form::from_query(&c, "model=fal-ai/veo3&sec=4&audio=off&resolution=1080p");
     form.set_model(&c, 0, "fal-ai/kling-video/o3/4k/text-to-video");
-    assert_eq!(form.steps[0].get("sec"), "4");
-    assert_eq!(form.steps[0].get("audio"), "off");
-    assert_eq!(form.steps[0].get("resolution"), "");
+    assert_eq!(form.steps()[0].get("sec"), "4");
+    assert_eq!(form.steps()[0].get("audio"), "off");
+    assert_eq!(form.steps()[0].get("resolution"), "");
     // kling o3 4k: 4 s x $0.42 = $1.68
     assert_eq!(
         evaluate(&c, &form).cost_per_generation.as_deref(),
@@ -104,7 +104,7 @@ fn steps_add_move_and_remove() {
     let mut form = Form::from_query(&c, "model=fal-ai/flux/dev&w=1024&h=1024");
     form.add_step("fal-ai/veo3");
     form.move_step(1, true);
-    assert_eq!(form.steps[0].get("model"), "fal-ai/veo3");
+    assert_eq!(form.steps()[0].get("model"), "fal-ai/veo3");
     assert!(form
         .to_query()
         .starts_with("model=fal-ai/veo3&s2.model=fal-ai/flux/dev&s2.w=1024"));
@@ -117,7 +117,7 @@ fn steps_add_move_and_remove() {
     assert_eq!(e.split[1].x, e.split[0].width);
     form.remove_step(0);
     form.remove_step(0); // the last step stays
-    assert_eq!(form.steps.len(), 1);
+    assert_eq!(form.steps().len(), 1);
 }
 
 #[test]

@@ -118,3 +118,33 @@ pub fn post_height_to_parent() {
     }
     post.forget(); // lives as long as the page
 }
+
+/// Offers `text` as a file called `name` (made in the browser, never uploaded); `false` when
+/// the browser refuses.
+pub fn download(name: &str, mime: &str, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let anchor = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    let done = match anchor {
+        Some(a) => {
+            a.set_href(&url);
+            a.set_download(name);
+            a.click();
+            true
+        }
+        None => false,
+    };
+    let _ = web_sys::Url::revoke_object_url(&url);
+    done
+}

@@ -17,10 +17,12 @@ use crate::form::{embed_code, evaluate, Evaluation, Form};
 
 mod browser;
 pub mod embed;
+mod plans;
 mod results;
 mod step;
 
-use results::{Chart, ErrorList, SplitBar, Summary};
+use plans::{PlanColumns, PlanTabs};
+use results::{Budget, Chart, ErrorList, Exports, SplitBar, Summary};
 use step::StepCard;
 
 /// The element the page mounts into: `<div id="gencost" data-gencost-app>`. Without it nothing
@@ -186,11 +188,11 @@ pub fn App(
         }
     });
 
-    let step_ids = move || form.with(|f| f.steps.iter().map(|s| s.id).collect::<Vec<_>>());
+    let step_ids = move || form.with(|f| f.steps().iter().map(|s| s.id).collect::<Vec<_>>());
     let add_step = move |_| {
         form.update(|f| {
             let last = f
-                .steps
+                .steps()
                 .last()
                 .map(|s| s.get("model").to_string())
                 .unwrap_or_default();
@@ -218,6 +220,7 @@ pub fn App(
             {move || catalog_status.get().map(|s| view! { <p class="gc-status" role="status">{s}</p> })}
             <div class="gc-grid">
                 <section class="gc-inputs" aria-label=(host == Host::Page).then_some("Scenario")>
+                    {(host == Host::Page).then(|| view! { <PlanTabs /> })}
                     <For each=step_ids key=|id| *id children=move |id| view! { <StepCard id=id /> } />
                     <div class="gc-row gc-actions">
                         <button type="button" class="gc-button" on:click=add_step data-testid="add-step">"+ Add a step"</button>
@@ -237,9 +240,12 @@ pub fn App(
                 </section>
                 <section class="gc-results" aria-label=(host == Host::Page).then_some("Costs")>
                     <Summary />
+                    {(host == Host::Page).then(|| view! { <PlanColumns /> })}
+                    <Budget />
                     <SplitBar />
                     <Chart />
                     <ErrorList />
+                    <Exports />
                     <ShareLink host=host />
                 </section>
             </div>

@@ -143,3 +143,76 @@ pub fn ErrorList() -> impl IntoView {
         </Show>
     }
 }
+
+/// The cost that covers 50, 90, 95 and 99 % of user actions, what to budget, and the
+/// distribution of the action's cost.
+#[component]
+pub fn Budget() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let budget = move || ctx.eval.with(|e| e.budget.clone());
+    view! {
+        {move || budget().map(|b| {
+            let cells = ["p50", "p90", "p95", "p99"].into_iter().enumerate().map(|(i, name)| {
+                let shown = b.values[i].clone();
+                let exact = b.exact[i].clone();
+                view! {
+                    <div><dt>{format!("{} % of actions", &name[1..])}</dt>
+                    <dd data-testid=format!("{name}-cost-per-action") data-exact=exact>{shown}</dd></div>
+                }
+            }).collect_view();
+            let chart = b.chart.clone().map(|c| view! {
+                <svg viewBox=c.view_box.clone() role="img" aria-labelledby="gc-budget-title" data-testid="budget-chart">
+                    <title id="gc-budget-title">"Share of user actions that cost at most each amount"</title>
+                    {c.y_ticks.iter().map(|(y, t)| view! {
+                        <line class="gc-grid-line" x1="56" x2="376" y1=y.clone() y2=y.clone()></line>
+                        <text class="gc-tick" x="50" y=y.clone() text-anchor="end" dominant-baseline="middle">{t.clone()}</text>
+                    }).collect_view()}
+                    {c.x_ticks.iter().map(|(x, t)| view! {
+                        <text class="gc-tick" x=x.clone() y="186" text-anchor="middle">{t.clone()}</text>
+                    }).collect_view()}
+                    <path class="gc-curve" d=c.curve.clone()></path>
+                    {c.marks.iter().map(|(x, y, t)| view! {
+                        <circle class="gc-marker" cx=x.clone() cy=y.clone() r="4"><title>{t.clone()}</title></circle>
+                    }).collect_view()}
+                </svg>
+            });
+            view! {
+                <figure class="gc-budget">
+                    <dl class="gc-percentiles">{cells}</dl>
+                    <figcaption data-testid="budget-sentence">{b.sentence.clone()}</figcaption>
+                    {chart}
+                </figure>
+            }
+        })}
+    }
+}
+
+/// Downloads of the quote (CSV, JSON) and a Markdown table to paste, made in the browser.
+#[component]
+pub fn Exports() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let status = RwSignal::new(None::<String>);
+    let with_files = move |f: fn(&crate::form::Files) -> bool, done: &'static str| {
+        move |_| {
+            let files = ctx
+                .catalog
+                .with_untracked(|c| ctx.form.with_untracked(|form| crate::form::files(c, form)));
+            status.set(Some(match files {
+                Ok(x) if f(&x) => done.to_string(),
+                Ok(_) => "The browser refused.".to_string(),
+                Err(e) => format!("Nothing to export yet: {e}"),
+            }));
+        }
+    };
+    view! {
+        <div class="gc-exports">
+            <button type="button" class="gc-button gc-secondary" data-testid="download-csv"
+                on:click=with_files(|x| super::browser::download("gencost.csv", "text/csv", &x.csv), "gencost.csv made.")>"Download CSV"</button>
+            <button type="button" class="gc-button gc-secondary" data-testid="download-json"
+                on:click=with_files(|x| super::browser::download("gencost.json", "application/json", &x.json), "gencost.json made.")>"Download JSON"</button>
+            <button type="button" class="gc-button gc-secondary" data-testid="copy-markdown"
+                on:click=with_files(|x| super::browser::copy(&x.markdown), "Markdown table copied.")>"Copy Markdown table"</button>
+            {move || status.get().map(|s| view! { <span class="gc-note" role="status">{s}</span> })}
+        </div>
+    }
+}

@@ -16,12 +16,12 @@ fn step_memo() -> Memo<Option<StepView>> {
 }
 
 fn index_of(ctx: Ctx, id: u64) -> Option<usize> {
-    ctx.form.with(|f| f.steps.iter().position(|s| s.id == id))
+    ctx.form.with(|f| f.steps().iter().position(|s| s.id == id))
 }
 
 fn field(ctx: Ctx, id: u64, key: &'static str) -> String {
     ctx.form.with(|f| {
-        f.steps
+        f.steps()
             .iter()
             .find(|s| s.id == id)
             .map(|s| s.get(key).to_string())
@@ -345,7 +345,7 @@ pub fn StepCard(
     });
     provide_context(StepMemo(step));
     let number = move || index_of(ctx, id).map(|i| i + 1).unwrap_or(0);
-    let count = move || ctx.form.with(|f| f.steps.len());
+    let count = move || ctx.form.with(|f| f.steps().len());
     let view = move || step.get();
     let retry_slider = move || {
         crate::engine::money::parse_decimal(&field(ctx, id, "retry"))
@@ -421,12 +421,95 @@ pub fn StepCard(
                                 <div><dt>"per action"</dt><dd data-testid="step-cost-per-action">{or_dash(f.cost_per_action)}</dd></div>
                                 <div><dt>"attempts per output"</dt><dd>{or_dash(f.expected_attempts)}</dd></div>
                                 {f.p_no_output.map(|p| view! { <div><dt>"no accepted output"</dt><dd data-testid="step-p-no-output">{p}</dd></div> })}
+                                {f.percentiles.map(|p| match p {
+                                    Ok(p) => view! { <div><dt>"p50 · p90 · p95 · p99 per action"</dt><dd data-testid="step-percentiles">{p.join(" · ")}</dd></div> }.into_any(),
+                                    Err(why) => view! { <div><dt>"percentiles"</dt><dd data-testid="step-percentiles">{why}</dd></div> }.into_any(),
+                                })}
                             </dl>
                         })}
                         {v.no_figures.map(|msg| view! { <p class="gc-unknown" data-testid="step-unknown">{msg}</p> })}
                     }
                 })}
             </div>
+            <Alternatives id=id />
         </fieldset>
+    }
+}
+
+/// The models that can do the step's job, cheapest first, each a click away. Ranked again on
+/// every edit while open; nothing is computed while closed.
+#[component]
+fn Alternatives(
+    /// The step's id.
+    id: u64,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let open = RwSignal::new(false);
+    let list = Memo::new(move |_| {
+        if !open.get() {
+            return None;
+        }
+        let index = index_of(ctx, id)?;
+        Some(ctx.eval.with(|e| {
+            let step = e.assessment.steps.get(index)?;
+            Some(
+                ctx.catalog
+                    .with(|c| crate::form::alternatives_view(c, step, index)),
+            )
+        })?)
+    });
+    let use_row = move |model: String, options: Vec<(String, String)>| {
+        if let Some(i) = index_of(ctx, id) {
+            ctx.catalog.with_untracked(|c| {
+                ctx.form
+                    .update(|f| f.use_alternative(c, i, &model, &options))
+            });
+        }
+    };
+    view! {
+        <div class="gc-alternatives">
+            <button type="button" class="gc-button gc-secondary" data-testid="compare-models"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {move || if open.get() { "Hide alternatives" } else { "Compare models" }}
+            </button>
+            {move || list.get().map(|r| match r {
+                Err(why) => view! { <p class="gc-unknown" data-testid="alternatives">{format!("No alternatives: {why}")}</p> }.into_any(),
+                Ok(v) => {
+                    let rows = v.rows.into_iter().map(|row| {
+                        let label = format!("Use {}", row.model);
+                        let (model, options) = (row.model.clone(), row.options.clone());
+                        let id_attr = row.model.clone();
+                        view! {
+                            <tr data-testid="alt-row" data-model=id_attr class:gc-current=row.current>
+                                <td><span class="gc-alt-name">{row.name}</span><small>{row.model}</small>
+                                    {(!row.adjusted.is_empty()).then(|| view! { <small class="gc-note">{format!("adjusted: {}", row.adjusted)}</small> })}</td>
+                                <td class="gc-num" data-exact=row.exact>{row.cost_per_action}</td>
+                                <td class="gc-num">{row.ratio}</td>
+                                <td>{if row.current {
+                                    view! { <span class="gc-note">"current"</span> }.into_any()
+                                } else {
+                                    view! { <button type="button" class="gc-link-button" data-testid="alt-use" aria-label=label
+                                        on:click=move |_| use_row(model.clone(), options.clone())>"Use"</button> }.into_any()
+                                }}</td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    let apart = (!v.incompatible.is_empty()).then(|| {
+                        let items = v.incompatible.into_iter().map(|(m, why)| view! { <li><code>{m}</code>": "{why}</li> }).collect_view();
+                        view! { <details class="gc-apart"><summary>"Cannot do the same job"</summary><ul>{items}</ul></details> }
+                    });
+                    view! {
+                        <div data-testid="alternatives">
+                            <table class="gc-alt-table">
+                                <thead><tr><th>"Model"</th><th>"Per action"</th><th>"Ratio"</th><th></th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                            {apart}
+                        </div>
+                    }.into_any()
+                }
+            })}
+        </div>
     }
 }

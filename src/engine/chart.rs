@@ -140,3 +140,111 @@ impl Chart {
         })
     }
 }
+
+/// The cost distribution of a user action: the cumulative share of actions against cost, with
+/// the percentiles marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetChart {
+    /// SVG path of the cumulative share (a staircase).
+    pub curve: String,
+    /// The percentiles: (x, y, label `p95 $0.075`).
+    pub marks: Vec<(String, String, String)>,
+    /// Y-axis labels: (y position, text).
+    pub y_ticks: Vec<(String, String)>,
+    /// X-axis labels: (x position, text).
+    pub x_ticks: Vec<(String, String)>,
+    /// Whole SVG width including margins.
+    pub view_box: String,
+}
+
+impl BudgetChart {
+    /// The chart of `cumulative` ((cost, P(cost <= it)), costs ascending) with `marks`
+    /// ((name, cost)) on it. The x axis runs from the cheapest cost to the one that covers
+    /// 99.9 % of actions; `None` with fewer than one cost or a zero range.
+    ///
+    /// # Design
+    /// Shares are probabilities (`f64`); they set only y positions, in whole tenths of a pixel.
+    /// Costs set x positions through exact decimals.
+    pub fn of(cumulative: &[(Decimal, f64)], marks: &[(&str, Decimal)]) -> Option<BudgetChart> {
+        let first = cumulative.first()?.0;
+        let last = cumulative
+            .iter()
+            .find(|(_, p)| *p >= 0.999)
+            .or(cumulative.last())?
+            .0;
+        // A single cost: draw a unit range around it.
+        let (lo, hi) = if last > first {
+            (first, last)
+        } else {
+            (Decimal::ZERO, first.max(Decimal::new(1, 2)))
+        };
+        let span = hi.checked_sub(lo)?;
+        let bottom = (TOP + HEIGHT) * 10;
+        let x_of = |c: Decimal| -> Option<String> {
+            let c = c.min(hi).max(lo);
+            let x = c
+                .checked_sub(lo)?
+                .checked_div(span)?
+                .checked_mul(Decimal::from(WIDTH))?
+                .checked_add(Decimal::from(LEFT))?;
+            Some(px(x))
+        };
+        let y_of = |p: f64| -> String {
+            let up = (p.clamp(0.0, 1.0) * f64::from(HEIGHT * 10)).round() as u32;
+            tenths(bottom - up.min(HEIGHT * 10))
+        };
+        // At most ~240 corners: keep every k-th point (and the last within the axis).
+        let within: Vec<&(Decimal, f64)> = cumulative.iter().filter(|(c, _)| *c <= hi).collect();
+        let k = within.len().div_ceil(240).max(1);
+        let mut curve = format!("M{} {}", tenths(LEFT * 10), tenths(bottom));
+        let mut prev_y = tenths(bottom);
+        for (i, (c, p)) in within.iter().enumerate() {
+            if i % k != 0 && i + 1 != within.len() {
+                continue;
+            }
+            let x = x_of(*c)?;
+            let y = y_of(*p);
+            curve.push_str(&format!(" L{x} {prev_y} L{x} {y}"));
+            prev_y = y;
+        }
+        curve.push_str(&format!(" L{} {prev_y}", tenths((LEFT + WIDTH) * 10)));
+        let at = |c: Decimal| -> f64 {
+            cumulative
+                .iter()
+                .take_while(|(x, _)| *x <= c)
+                .last()
+                .map_or(0.0, |(_, p)| *p)
+        };
+        let marks = marks
+            .iter()
+            .map(|(name, c)| {
+                Some((
+                    x_of(*c)?,
+                    y_of(at(*c)),
+                    format!("{name} {}", display_usd(*c)),
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let y_ticks = [0u32, 50, 90, 100]
+            .iter()
+            .map(|p| (tenths(bottom - HEIGHT * 10 * p / 100), format!("{p} %")))
+            .collect();
+        let x_ticks = [(0u32, 1u32), (1, 2), (1, 1)]
+            .iter()
+            .map(|(num, den)| {
+                let c = span
+                    .checked_mul(Decimal::from(*num))?
+                    .checked_div(Decimal::from(*den))?
+                    .checked_add(lo)?;
+                Some((x_of(c)?, display_usd(c)))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(BudgetChart {
+            curve,
+            marks,
+            y_ticks,
+            x_ticks,
+            view_box: format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}"),
+        })
+    }
+}

@@ -92,14 +92,9 @@ pub fn read_plans(text: &str, ignore: &[&str]) -> PlansDraft {
             list.push((rest.to_string(), value, decoded));
         }
     }
-    for (i, (list, (name, mix))) in lists.into_iter().zip(heads).enumerate() {
-        let mut draft = read_pairs(list, ignore);
-        let prefix = plan_prefix(i);
-        draft.problems = draft
-            .problems
-            .into_iter()
-            .map(|e| e.with_key_prefix(&prefix))
-            .collect();
+    // Keys stay without the plan's prefix: [`assess_plans`] puts it on every message.
+    for (list, (name, mix)) in lists.into_iter().zip(heads) {
+        let draft = read_pairs(list, ignore);
         out.plans.push(PlanDraft {
             name: name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
             mix,

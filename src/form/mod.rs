@@ -8,15 +8,24 @@
 
 use std::collections::BTreeMap;
 
+use crate::engine::plans::{PlanDraft, PlansDraft};
 use crate::engine::share_url::{encode, pairs_as_written, refused_pair};
-use crate::engine::vocabulary::{split_step_key, step_prefix, Key, FIRST_OPTIONS, STEP_KEYS};
+use crate::engine::vocabulary::{
+    plan_prefix, split_plan_key, split_step_key, step_prefix, Key, FIRST_OPTIONS, MAX_PLANS,
+    STEP_KEYS,
+};
 use crate::engine::{Catalog, Draft};
 
+mod compare_view;
 mod embed;
 
 pub use crate::engine::chart;
 mod view;
 
+pub use compare_view::{
+    alternatives_view, files, AltRow, AlternativesView, BlendView, BudgetView, Files, PlanColumn,
+    StepPercentiles,
+};
 pub use embed::{embed_code, EmbedCode};
 pub use view::{
     evaluate, model_groups, model_groups_with, retired_notice, Control, Evaluation, ExactFigures,
@@ -52,11 +61,26 @@ impl StepForm {
     }
 }
 
+/// One plan as typed: its name, its share of user actions and its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanForm {
+    /// A stable id for keyed lists.
+    pub id: u64,
+    /// Its name as typed (`Free`); empty when none.
+    pub name: String,
+    /// Its percent of user actions as typed; empty when none.
+    pub mix: String,
+    /// The steps of its user action.
+    pub steps: Vec<StepForm>,
+}
+
 /// The whole form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
-    /// The steps of the user action.
-    pub steps: Vec<StepForm>,
+    /// The plans (at least one); plan 1 is the link's unprefixed keys.
+    pub plans: Vec<PlanForm>,
+    /// The plan the step editor shows (0-based).
+    pub active: usize,
     /// User actions per month, as typed.
     pub actions: String,
     /// Query pairs that are not the scenario's (`catalog`, a host page's own), kept as they came.
@@ -83,16 +107,93 @@ impl Form {
                 .unwrap_or_default()
         };
         let mut f = Form {
-            steps: vec![],
+            plans: vec![],
+            active: 0,
             actions: "10000".into(),
             passthrough: vec![],
             ignored: vec![],
             stray: vec![],
             next_id: 0,
         };
+        f.add_plan_with(Vec::new());
         f.add_step(&model);
         f.set(0, "retry", "20");
         f
+    }
+
+    /// The steps of the plan the editor shows.
+    pub fn steps(&self) -> &[StepForm] {
+        self.plans
+            .get(self.active)
+            .map_or(&[][..], |p| p.steps.as_slice())
+    }
+
+    fn steps_mut(&mut self) -> Option<&mut Vec<StepForm>> {
+        self.plans.get_mut(self.active).map(|p| &mut p.steps)
+    }
+
+    fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id = self.next_id.saturating_add(1);
+        id
+    }
+
+    fn add_plan_with(&mut self, steps: Vec<StepForm>) {
+        let id = self.take_id();
+        self.plans.push(PlanForm {
+            id,
+            name: String::new(),
+            mix: String::new(),
+            steps,
+        });
+    }
+
+    /// Adds a plan (up to 4), a copy of the plan shown, and shows it.
+    pub fn add_plan(&mut self) {
+        if self.plans.len() >= MAX_PLANS {
+            return;
+        }
+        let mut steps = self.steps().to_vec();
+        for s in &mut steps {
+            s.id = self.take_id();
+        }
+        self.add_plan_with(steps);
+        self.active = self.plans.len().saturating_sub(1);
+    }
+
+    /// Removes plan `index` (the last plan stays).
+    pub fn remove_plan(&mut self, index: usize) {
+        if self.plans.len() > 1 && index < self.plans.len() {
+            self.plans.remove(index);
+            self.active = self.active.min(self.plans.len().saturating_sub(1));
+            if index == 0 {
+                // The new plan 1's keys lose their prefix: nothing refers to the old ones.
+                self.stray.clear();
+            }
+        }
+    }
+
+    /// Shows plan `index` in the step editor.
+    pub fn select_plan(&mut self, index: usize) {
+        if index < self.plans.len() {
+            self.active = index;
+        }
+    }
+
+    /// Sets the name of plan `index` as typed.
+    pub fn set_plan_name(&mut self, index: usize, value: &str) {
+        self.drop_stray(&format!("{}{}", plan_prefix(index), Key::Name.name()));
+        if let Some(p) = self.plans.get_mut(index) {
+            p.name = value.to_string();
+        }
+    }
+
+    /// Sets the mix of plan `index` (percent of user actions) as typed.
+    pub fn set_plan_mix(&mut self, index: usize, value: &str) {
+        self.drop_stray(&format!("{}{}", plan_prefix(index), Key::Mix.name()));
+        if let Some(p) = self.plans.get_mut(index) {
+            p.mix = value.to_string();
+        }
     }
 
     /// The form a URL describes. With no scenario key in it, the default form (keeping the
@@ -100,7 +201,8 @@ impl Form {
     /// `ignored`; everything else is kept as typed, valid or not.
     pub fn from_query(catalog: &Catalog, query: &str) -> Form {
         let mut form = Form {
-            steps: vec![],
+            plans: vec![],
+            active: 0,
             actions: String::new(),
             passthrough: vec![],
             ignored: vec![],
@@ -110,8 +212,9 @@ impl Form {
         let mut actions_given = false;
         // Undecodable pairs stay as written, so the user sees them in the message.
         let list = pairs_as_written(query).into_iter().map(|(k, v, _)| (k, v));
-        // step index (0-based) -> its fields
-        let mut steps: Vec<BTreeMap<String, String>> = Vec::new();
+        // plan -> (name, mix, step index (0-based) -> its fields)
+        type Fields = BTreeMap<String, String>;
+        let mut plans: Vec<(Option<String>, Option<String>, Vec<Fields>)> = Vec::new();
         for (key, value) in list {
             if Key::of_page(&key).is_some() {
                 form.passthrough.push((key, value));
@@ -126,9 +229,33 @@ impl Form {
                 }
                 continue;
             }
-            // A step prefix that cannot be (`s1.`, `s02.`, `s21.`): the engine names the problem,
-            // as it does for the CLI.
-            let Some((i, name)) = split_step_key(&key) else {
+            // A plan or step prefix that cannot be (`p5.`, `s1.`, `s02.`), `p2.actions`: the
+            // engine names the problem, as it does for the CLI.
+            let Some((p, rest)) = split_plan_key(&key) else {
+                form.stray.push((key, value));
+                continue;
+            };
+            if plans.len() <= p {
+                plans.resize_with(p.saturating_add(1), || (None, None, Vec::new()));
+            }
+            let Some(plan) = plans.get_mut(p) else {
+                continue;
+            };
+            if rest == Key::Name.name() || rest == Key::Mix.name() {
+                let slot = if rest == Key::Name.name() {
+                    &mut plan.0
+                } else {
+                    &mut plan.1
+                };
+                if slot.is_some() {
+                    form.stray.push((key, value));
+                } else {
+                    *slot = Some(value);
+                }
+                continue;
+            }
+            let Some((i, name)) = split_step_key(rest).filter(|_| rest != Key::Actions.name())
+            else {
                 form.stray.push((key, value));
                 continue;
             };
@@ -139,6 +266,7 @@ impl Form {
                 form.passthrough.push((key, value));
                 continue;
             }
+            let steps = &mut plan.2;
             if steps.len() <= i {
                 steps.resize_with(i.saturating_add(1), BTreeMap::new);
             }
@@ -150,31 +278,44 @@ impl Form {
                 _ => form.stray.push((key, value)),
             }
         }
-        if steps.is_empty() {
+        if plans.iter().all(|p| p.2.is_empty()) && plans.len() <= 1 {
             let mut d = Form::default_for(catalog);
             d.passthrough = form.passthrough;
             d.ignored = form.ignored;
             d.stray = form.stray;
+            if let (Some(p), Some((name, mix, _))) = (d.plans.first_mut(), plans.into_iter().next())
+            {
+                p.name = name.unwrap_or_default();
+                p.mix = mix.unwrap_or_default();
+            }
             if !form.actions.is_empty() {
                 d.actions = form.actions;
             }
             return d;
         }
-        for values in steps {
-            form.steps.push(StepForm {
-                id: form.next_id,
-                values,
-            });
-            form.next_id = form.next_id.saturating_add(1);
+        for (name, mix, steps) in plans {
+            let mut list = Vec::new();
+            for values in steps {
+                list.push(StepForm {
+                    id: form.take_id(),
+                    values,
+                });
+            }
+            form.add_plan_with(list);
+            if let Some(p) = form.plans.last_mut() {
+                p.name = name.unwrap_or_default();
+                p.mix = mix.unwrap_or_default();
+            }
         }
         form
     }
 
     /// The pairs of a snippet for another page (see [`embed_code`]): the scenario's fields and
     /// the `catalog` it uses; never the host page's own keys, ignored keys or refused pairs.
+    /// The element shows one plan: the one the editor shows.
     pub fn embed_pairs(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for (i, step) in self.steps.iter().enumerate() {
+        for (i, step) in self.steps().iter().enumerate() {
             let p = step_prefix(i);
             for (k, v) in ordered_fields(step) {
                 out.push((format!("{p}{k}"), v.to_string()));
@@ -216,10 +357,18 @@ impl Form {
     /// The scenario's keys, then the page's pairs whose key `keep` accepts.
     fn write_query(&self, keep: impl Fn(&str) -> bool) -> String {
         let mut parts: Vec<String> = Vec::new();
-        for (i, step) in self.steps.iter().enumerate() {
-            let p = step_prefix(i);
-            for (k, v) in ordered_fields(step) {
-                parts.push(format!("{}{}={}", encode(&p), encode(k), encode(v)));
+        for (n, plan) in self.plans.iter().enumerate() {
+            let pp = plan_prefix(n);
+            for (i, step) in plan.steps.iter().enumerate() {
+                let p = format!("{pp}{}", step_prefix(i));
+                for (k, v) in ordered_fields(step) {
+                    parts.push(format!("{}{}={}", encode(&p), encode(k), encode(v)));
+                }
+            }
+            for (k, v) in [(Key::Name, &plan.name), (Key::Mix, &plan.mix)] {
+                if !v.is_empty() {
+                    parts.push(format!("{}{}={}", encode(&pp), k.name(), encode(v)));
+                }
             }
         }
         if !self.actions.is_empty() {
@@ -235,20 +384,47 @@ impl Form {
     }
 
     /// The form's fields as the engine reads them: no query string written and parsed again.
-    pub fn draft(&self) -> Draft {
-        Draft {
-            steps: self.steps.iter().map(|s| s.values.clone()).collect(),
-            actions: (!self.actions.is_empty()).then(|| self.actions.clone()),
-            problems: self.stray.iter().map(|(k, _)| refused_pair(k)).collect(),
+    /// A refused pair is the problem of the plan its key names (or of the link).
+    pub fn plans_draft(&self) -> PlansDraft {
+        let mut out = PlansDraft {
+            plans: self
+                .plans
+                .iter()
+                .map(|p| PlanDraft {
+                    name: Some(p.name.trim().to_string()).filter(|n| !n.is_empty()),
+                    mix: (!p.mix.is_empty()).then(|| p.mix.clone()),
+                    draft: Draft {
+                        steps: p.steps.iter().map(|s| s.values.clone()).collect(),
+                        actions: None,
+                        problems: Vec::new(),
+                    },
+                })
+                .collect(),
+            problems: Vec::new(),
+        };
+        if let Some(first) = out.plans.first_mut() {
+            first.draft.actions = (!self.actions.is_empty()).then(|| self.actions.clone());
         }
+        for (k, _) in &self.stray {
+            match split_plan_key(k) {
+                Some((p, rest)) if p < out.plans.len() && rest != Key::Actions.name() => {
+                    if let Some(plan) = out.plans.get_mut(p) {
+                        plan.draft.problems.push(refused_pair(rest));
+                    }
+                }
+                Some((0, rest)) => out.problems.push(refused_pair(rest)),
+                _ => out.problems.push(refused_pair(k)),
+            }
+        }
+        out
     }
 
     /// Sets a field of step `index` (unprefixed key) to what was typed. What is typed replaces
     /// every value the link gave that key (a duplicate is resolved by editing the field).
     pub fn set(&mut self, index: usize, key: &str, value: &str) {
-        let full = format!("{}{key}", step_prefix(index));
+        let full = format!("{}{}{key}", plan_prefix(self.active), step_prefix(index));
         self.drop_stray(&full);
-        if let Some(step) = self.steps.get_mut(index) {
+        if let Some(step) = self.steps_mut().and_then(|s| s.get_mut(index)) {
             if value.is_empty() && key != "model" {
                 step.values.remove(key);
             } else {
@@ -259,7 +435,7 @@ impl Form {
 
     /// Switches step `index` to `model`, keeping the options the new model also takes.
     pub fn set_model(&mut self, catalog: &Catalog, index: usize, model: &str) {
-        let Some(step) = self.steps.get_mut(index) else {
+        let Some(step) = self.steps_mut().and_then(|s| s.get_mut(index)) else {
             return;
         };
         let fallback = step.get("fallback").to_string();
@@ -273,17 +449,32 @@ impl Form {
         step.values.insert("model".into(), model.to_string());
     }
 
+    /// Switches step `index` to an alternative: its model and the options it is ranked with
+    /// (`n`, `retry`, `max` and the fallback stay).
+    pub fn use_alternative(
+        &mut self,
+        catalog: &Catalog,
+        index: usize,
+        model: &str,
+        options: &[(String, String)],
+    ) {
+        self.set_model(catalog, index, model);
+        for (k, v) in options {
+            self.set(index, k, v);
+        }
+    }
+
     /// Sets or clears the fallback of step `index`.
     pub fn set_fallback(&mut self, index: usize, model: &str) {
         if model.is_empty() {
-            if let Some(step) = self.steps.get_mut(index) {
+            if let Some(step) = self.steps_mut().and_then(|s| s.get_mut(index)) {
                 step.values.remove("fallback");
                 step.values.remove("failover");
             }
         } else {
             self.set(index, "fallback", model);
             if self
-                .steps
+                .steps()
                 .get(index)
                 .is_some_and(|s| s.get("failover").is_empty())
             {
@@ -296,11 +487,10 @@ impl Form {
     pub fn add_step(&mut self, model: &str) {
         let mut values = BTreeMap::new();
         values.insert("model".to_string(), model.to_string());
-        self.steps.push(StepForm {
-            id: self.next_id,
-            values,
-        });
-        self.next_id = self.next_id.saturating_add(1);
+        let id = self.take_id();
+        if let Some(steps) = self.steps_mut() {
+            steps.push(StepForm { id, values });
+        }
     }
 
     /// Sets the user actions per month as typed (resolving a duplicate `actions`).
@@ -311,8 +501,10 @@ impl Form {
 
     /// Removes step `index` (the last step stays).
     pub fn remove_step(&mut self, index: usize) {
-        if self.steps.len() > 1 && index < self.steps.len() {
-            self.steps.remove(index);
+        if let Some(steps) = self.steps_mut() {
+            if steps.len() > 1 && index < steps.len() {
+                steps.remove(index);
+            }
         }
     }
 
@@ -323,9 +515,11 @@ impl Form {
         } else {
             index.checked_add(1)
         };
-        if let Some(to) = to.filter(|t| *t < self.steps.len()) {
-            if index < self.steps.len() {
-                self.steps.swap(index, to);
+        if let Some(steps) = self.steps_mut() {
+            if let Some(to) = to.filter(|t| *t < steps.len()) {
+                if index < steps.len() {
+                    steps.swap(index, to);
+                }
             }
         }
     }

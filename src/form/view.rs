@@ -4,10 +4,13 @@
 use crate::engine::assess::{NoTotal, StepOutcome, StepState};
 use crate::engine::catalog::{Domain, Kind, Model, Retired};
 use crate::engine::money::{display_number, display_percent, display_usd, exact};
+use crate::engine::percentiles::{budget, Budget};
+use crate::engine::plans::assess_plans;
 use crate::engine::report::{arithmetic, explain, Symbols};
-use crate::engine::vocabulary::{option_label, step_prefix, Key};
-use crate::engine::{assess, Catalog, Error, Priced};
+use crate::engine::vocabulary::{option_label, plan_prefix, step_prefix, Key};
+use crate::engine::{Catalog, Error, Priced};
 
+use super::compare_view::{blend_view, budget_view, plan_columns};
 use super::{chart, Form, StepForm};
 
 /// A field's problem, by its share-URL key (`s2.sec`).
@@ -70,6 +73,9 @@ pub struct StepFigures {
     pub expected_attempts: Option<String>,
     /// `12.5 %` when attempts are capped.
     pub p_no_output: Option<String>,
+    /// The step's p50, p90, p95 and p99 cost per action, or why there are none; `None` until
+    /// every step of the action is priced.
+    pub percentiles: Option<super::compare_view::StepPercentiles>,
 }
 
 /// Facts about a model for the page.
@@ -233,6 +239,14 @@ pub struct Evaluation {
     pub split: Vec<SplitPart>,
     /// The retry curve of the first step with a price.
     pub chart: Option<chart::Chart>,
+    /// The action's budget percentiles (of the plan shown), once every step is priced.
+    pub budget: Option<super::compare_view::BudgetView>,
+    /// Every plan's column (one plan: one column).
+    pub plans: Vec<super::compare_view::PlanColumn>,
+    /// The blend of the plans, when they have a mix.
+    pub blend: Option<super::compare_view::BlendView>,
+    /// The plan shown, assessed: what the alternatives are ranked from.
+    pub assessment: crate::engine::Assessment,
 }
 
 fn with_usd(d: rust_decimal::Decimal) -> String {
@@ -297,16 +311,25 @@ fn line_views(priced: &Priced, prefix: &str, out: &mut Vec<LineView>) {
     }
 }
 
-fn keyed(e: &Error) -> FieldError {
+/// A problem by its key, without the prefix of the plan shown (`p2.`), so it lands next to
+/// its field.
+fn keyed(e: &Error, plan: &str) -> FieldError {
+    let key = e.key().unwrap_or("");
     FieldError {
-        key: e.key().unwrap_or("").to_string(),
+        key: key.strip_prefix(plan).unwrap_or(key).to_string(),
         message: e.to_string(),
     }
 }
 
-fn step_view(catalog: &Catalog, form: &StepForm, index: usize, s: &StepOutcome) -> StepView {
+fn step_view(
+    catalog: &Catalog,
+    form: &StepForm,
+    index: usize,
+    s: &StepOutcome,
+    plan: &str,
+) -> StepView {
     let prefix = step_prefix(index);
-    let errors: Vec<FieldError> = s.problems.iter().map(keyed).collect();
+    let errors: Vec<FieldError> = s.problems.iter().map(|e| keyed(e, plan)).collect();
     let model = catalog.model(&s.model).ok();
     let fallback = catalog.model(form.get(Key::Fallback.name())).ok();
     let mut lines = Vec::new();
@@ -341,6 +364,7 @@ fn step_view(catalog: &Catalog, form: &StepForm, index: usize, s: &StepOutcome) 
             .attempts
             .filter(|a| a.max_attempts.is_some())
             .map(|a| display_percent(a.p_no_output)),
+        percentiles: None,
     };
     let no_figures = match &s.state {
         StepState::Priced => None,
@@ -373,16 +397,37 @@ fn step_view(catalog: &Catalog, form: &StepForm, index: usize, s: &StepOutcome) 
 /// Everything the page shows for `form`: the engine's [`assess`] of the form's fields,
 /// formatted.
 pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
-    let a = assess(catalog, &form.draft());
-    let steps: Vec<StepView> = form
-        .steps
+    let mut pa = assess_plans(catalog, &form.plans_draft());
+    let active = form.active.min(pa.plans.len().saturating_sub(1));
+    let plan = plan_prefix(active);
+    let budgets: Vec<Option<Budget>> = pa
+        .plans
+        .iter()
+        .map(|p| budget(&p.assessment.steps))
+        .collect();
+    let plans = plan_columns(&pa, &budgets);
+    let blend = blend_view(&pa);
+    // Every problem, by its whole key: the link's, then each plan's.
+    let mut errors: Vec<FieldError> = pa.all_problems().map(|e| keyed(e, "")).collect();
+    let a = if pa.plans.is_empty() {
+        crate::engine::assess(catalog, &crate::engine::Draft::default())
+    } else {
+        pa.plans.swap_remove(active).assessment
+    };
+    let shown = budget_view(budgets.get(active).and_then(Option::as_ref), &a);
+    let mut steps: Vec<StepView> = form
+        .steps()
         .iter()
         .zip(&a.steps)
         .enumerate()
-        .map(|(i, (f, s))| step_view(catalog, f, i, s))
+        .map(|(i, (f, s))| step_view(catalog, f, i, s, &plan))
         .collect();
+    if let Some((_, per_step)) = &shown {
+        for (v, p) in steps.iter_mut().zip(per_step) {
+            v.figures.percentiles = Some(p.clone());
+        }
+    }
     let t = &a.totals;
-    let mut errors: Vec<FieldError> = a.all_problems().map(keyed).collect();
     // The monthly spend's problem belongs next to `actions`.
     if let Err(e) = &t.monthly {
         if let Some(x) = errors.iter_mut().find(|x| x.message == e.to_string()) {
@@ -437,6 +482,10 @@ pub fn evaluate(catalog: &Catalog, form: &Form) -> Evaluation {
         errors,
         split,
         chart,
+        budget: shown.map(|(b, _)| b),
+        plans,
+        blend,
+        assessment: a,
     }
 }
 
