@@ -21,7 +21,7 @@ mod plans;
 mod results;
 mod step;
 
-use plans::{PlanColumns, PlanTabs};
+use plans::{AddPlan, PlanColumns, PlanTabs};
 use results::{Budget, Chart, ErrorList, Exports, SplitBar, Summary};
 use step::StepCard;
 
@@ -224,6 +224,7 @@ pub fn App(
                     <For each=step_ids key=|id| *id children=move |id| view! { <StepCard id=id /> } />
                     <div class="gc-row gc-actions">
                         <button type="button" class="gc-button" on:click=add_step data-testid="add-step">"+ Add a step"</button>
+                        {(host == Host::Page).then(|| view! { <AddPlan /> })}
                         <label class="gc-field">
                             <span>"User actions per month"</span>
                             <input

@@ -55,18 +55,15 @@ pub fn PlanTabs() -> impl IntoView {
         })
     };
     view! {
-        <div class="gc-plans-bar">
-            <div class="gc-tabs" role="tablist" aria-label="Plans">
-                {move || tabs().into_iter().map(|(i, label)| view! {
-                    <button type="button" role="tab" class="gc-tab" data-testid=format!("plan-tab-{}", i + 1)
-                        aria-selected=move || (active() == i).to_string()
-                        on:click=move |_| form.update(|f| f.select_plan(i))>{label}</button>
-                }).collect_view()}
-                <button type="button" class="gc-button gc-secondary" data-testid="add-plan"
-                    disabled=move || { count() >= crate::engine::vocabulary::MAX_PLANS }
-                    on:click=move |_| form.update(|f| f.add_plan())>"+ Add a plan"</button>
-            </div>
-            <Show when=move || { count() > 1 }>
+        <Show when=move || { count() > 1 }>
+            <div class="gc-plans-bar">
+                <div class="gc-tabs" role="tablist" aria-label="Plans">
+                    {move || tabs().into_iter().map(|(i, label)| view! {
+                        <button type="button" role="tab" class="gc-tab" data-testid=format!("plan-tab-{}", i + 1)
+                            aria-selected=move || (active() == i).to_string()
+                            on:click=move |_| form.update(|f| f.select_plan(i))>{label}</button>
+                    }).collect_view()}
+                </div>
                 <div class="gc-row">
                     <label class="gc-field">
                         <span>"Plan name"</span>
@@ -84,8 +81,20 @@ pub fn PlanTabs() -> impl IntoView {
                         on:click=move |_| form.update(|f| f.remove_plan(f.active))>"×"</button>
                 </div>
                 {move || mix_error().map(|m| view! { <p class="gc-err">{m}</p> })}
-            </Show>
-        </div>
+            </div>
+        </Show>
+    }
+}
+
+/// "+ Add a plan": a copy of the plan shown, to change (up to 4).
+#[component]
+pub fn AddPlan() -> impl IntoView {
+    let form = expect_context::<Ctx>().form;
+    let count = move || form.with(|f| f.plans.len());
+    view! {
+        <button type="button" class="gc-button gc-secondary" data-testid="add-plan"
+            disabled=move || { count() >= crate::engine::vocabulary::MAX_PLANS }
+            on:click=move |_| form.update(|f| f.add_plan())>"+ Add a plan"</button>
     }
 }
 
