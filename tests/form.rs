@@ -320,3 +320,74 @@ fn a_retired_model_warns_and_a_recent_price_change_is_said() {
     );
     assert_eq!(f.price_change("2027-03-11"), None);
 }
+
+#[test]
+fn a_link_with_plans_round_trips_and_each_plan_is_edited_on_its_own() {
+    let link = "model=fal-ai/flux/schnell&w=1024&h=1024&name=Free&mix=80&p2.model=fal-ai/flux-pro/v1.1&p2.w=1024&p2.h=1024&p2.n=2&p2.s2.model=fal-ai/flux/dev&p2.name=Paid&p2.mix=20&actions=10000";
+    let cat = catalog();
+    let c = &cat;
+    let mut form = Form::from_query(c, link);
+    assert_eq!(form.plans.len(), 2);
+    assert_eq!(form.to_query(), link);
+    // The editor shows plan 1; plan 2 is edited once selected, under its prefix.
+    form.select_plan(1);
+    assert_eq!(form.steps().len(), 2);
+    form.set(0, "n", "3");
+    assert!(form.to_query().contains("p2.n=3"));
+    assert!(form
+        .to_query()
+        .starts_with("model=fal-ai/flux/schnell&w=1024&h=1024&name=Free"));
+    // Plan 2's wrong field is shown next to its field, without the plan's prefix.
+    form.set(0, "retry", "abc");
+    let e = evaluate(c, &form);
+    assert!(e.steps[0].error_for("retry").is_some());
+    assert!(e.errors.iter().any(|x| x.key == "p2.retry"));
+    // Plan 1 is still priced: 1 MP x $0.003.
+    assert_eq!(e.plans[0].cost_per_action.as_deref(), Some("$0.003 USD"));
+    assert_eq!(e.plans[1].cost_per_action, None);
+    // Adding a plan copies the plan shown; removing one keeps the rest.
+    form.set(0, "retry", "");
+    form.add_plan();
+    assert_eq!((form.plans.len(), form.active), (3, 2));
+    assert_eq!(form.steps()[0].get("model"), "fal-ai/flux-pro/v1.1");
+    form.remove_plan(0);
+    assert_eq!(form.plans.len(), 2);
+    assert!(form.to_query().starts_with("model=fal-ai/flux-pro/v1.1"));
+}
+
+#[test]
+fn a_key_given_twice_in_plan_two_is_kept_and_named() {
+    let cat = catalog();
+    let c = &cat;
+    let form = Form::from_query(
+        c,
+        "model=fal-ai/flux/dev&p2.model=fal-ai/flux/dev&p2.retry=1&p2.retry=2",
+    );
+    assert_eq!(form.stray, [("p2.retry".to_string(), "2".to_string())]);
+    let e = evaluate(c, &form);
+    let messages: Vec<&str> = e.errors.iter().map(|x| x.message.as_str()).collect();
+    assert_eq!(messages, ["`p2.retry` is given twice"]);
+    // Nothing typed is lost: both values stay in the link.
+    assert!(form.to_query().contains("p2.retry=1"));
+    assert!(form.to_query().contains("p2.retry=2"));
+}
+
+#[test]
+fn a_plan_prefix_that_cannot_be_is_named_and_kept() {
+    let cat = catalog();
+    let link = "model=fal-ai/flux/dev&p5.model=fal-ai/flux/dev&p2.actions=3";
+    let form = Form::from_query(&cat, link);
+    let e = evaluate(&cat, &form);
+    let messages: Vec<&str> = e.errors.iter().map(|x| x.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown key `p5.model`: allowed plan prefixes p2. to p4. (plan 1 has no prefix)",
+            "unknown key `p2.actions`: allowed `actions` once, unprefixed: the product's user actions a month",
+        ]
+    );
+    // Plan 1 is still priced, and the pairs stay in the link until removed.
+    assert_eq!(e.cost_per_action.as_deref(), Some("$0.025 USD"));
+    assert!(form.to_query().contains("p5.model=fal-ai/flux/dev"));
+    assert!(form.to_query().contains("p2.actions=3"));
+}

@@ -66,8 +66,8 @@ fn the_form_keeps_bad_input_on_wasm() {
     let catalog = Catalog::embedded().expect("embedded catalog");
     let form = Form::from_query(&catalog, "model=fal-ai/veo3&sec=7&retry=abc");
     let eval = evaluate(&catalog, &form);
-    assert_eq!(form.steps[0].get("sec"), "7");
-    assert_eq!(form.steps[0].get("retry"), "abc");
+    assert_eq!(form.steps()[0].get("sec"), "7");
+    assert_eq!(form.steps()[0].get("retry"), "abc");
     assert!(eval.errors.iter().any(|e| e.key == "retry"));
     assert!(eval.cost_per_action.is_none());
 }
@@ -84,4 +84,31 @@ fn an_extreme_link_is_a_figure_on_wasm() {
         evaluate(&catalog, &form).cost_per_action.as_deref(),
         Some("$1,000,000,000,000,000,000,000,000,000.00 USD")
     );
+}
+
+#[wasm_bindgen_test]
+fn percentiles_alternatives_and_plans_on_wasm() {
+    use gencost::engine::{assess, compare, percentiles, plans, read_query};
+    let catalog = Catalog::embedded().expect("embedded catalog");
+    // n = 2, r = 50 %, $0.025 per attempt: p50 3, p90 7, p95 8, p99 11 attempts (the negative
+    // binomial worked out in tests/compare_plans.rs).
+    let a = assess(
+        &catalog,
+        &read_query("model=fal-ai/flux/dev&w=1024&h=768&n=2&retry=50", &[]),
+    );
+    let p = percentiles::budget(&a.steps)
+        .expect("priced")
+        .action
+        .expect("computed");
+    let shown: Vec<String> = p.values.iter().map(|v| v.to_string()).collect();
+    assert_eq!(shown, ["0.075", "0.175", "0.2", "0.275"]);
+    let c =
+        compare::compare(&catalog, &read_query("model=fal-ai/flux/dev", &[]), 0).expect("ranked");
+    let me = c.alternatives.iter().find(|x| x.current).expect("current");
+    assert_eq!(me.ratio.map(|r| r.to_string()).as_deref(), Some("1"));
+    // 0.8 x $0.003 + 0.2 x $0.08 = $0.0184
+    let link = "model=fal-ai/flux/schnell&w=1024&h=1024&mix=80&p2.model=fal-ai/flux-pro/v1.1&p2.w=1024&p2.h=1024&p2.n=2&p2.mix=20";
+    let pa = plans::assess_plans(&catalog, &plans::read_plans(link, &[]));
+    let blend = pa.blended.expect("a mix").expect("a blend");
+    assert_eq!(blend.cost_per_action.to_string(), "0.0184");
 }

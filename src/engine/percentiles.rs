@@ -15,8 +15,8 @@
 //! # Design
 //! Probabilities are `f64`; costs are `Decimal`. A percentile is always one of the costs an
 //! action can have, computed exactly (a whole number of attempts times an exact price), so no
-//! float reaches an amount: floats only decide which of the exact costs covers q. Tails whose
-//! mass is below 1e-15 per operation are cut (at most [`MAX_CUT`] in all, reported), and a
+//! float reaches an amount: floats only decide which of the exact costs covers q. Tails of
+//! negligible mass are cut (each operation's share of [`MAX_CUT`] = 1e-12 in all, reported), and a
 //! cumulative share within [`TOLERANCE`] of q counts as reaching it, which also absorbs float
 //! rounding (0.9 computed as 0.8999999999999999). When a distribution would hold more than
 //! [`MAX_POINTS`] costs, neighbouring costs are merged into the higher one: a percentile can then
@@ -33,10 +33,13 @@ use super::Error;
 /// The shares of actions the percentiles cover, in percent, as the JSON names them.
 pub const LEVELS: [(u32, &str); 4] = [(50, "p50"), (90, "p90"), (95, "p95"), (99, "p99")];
 
-/// Tail mass below this is cut on each operation.
+/// Tail mass below this is cut from a cost distribution on each sum of steps.
 const EPS: f64 = 1e-15;
 /// The most probability mass cut from a distribution in all; more is refused.
 pub const MAX_CUT: f64 = 1e-12;
+/// The most one step's attempt distribution may cut (a step of up to 20 and their sums stay
+/// within [`MAX_CUT`]).
+const STEP_CUT: f64 = MAX_CUT / 64.0;
 /// A cumulative share this close below q counts as q.
 pub const TOLERANCE: f64 = 1e-12;
 /// The most attempt counts a step's distribution holds.
@@ -130,6 +133,9 @@ pub struct AttemptCounts {
 pub fn attempts(n: u32, r: Decimal, max: Option<u32>) -> Result<AttemptCounts, NoPercentiles> {
     let r = r.to_f64().unwrap_or(0.0).clamp(0.0, 1.0);
     let q = 1.0 - r;
+    // The n outputs share the cut: each output's tail at most a quarter of MAX_CUT / n.
+    let n_f = f64::from(n.max(1));
+    let single_cut = STEP_CUT / 4.0 / n_f;
     // One output: P(A = j), j = 1, 2, ...
     let mut one = Vec::new();
     let mut tail = 1.0f64; // P(A >= j)
@@ -139,7 +145,7 @@ pub fn attempts(n: u32, r: Decimal, max: Option<u32>) -> Result<AttemptCounts, N
         let p = if last { tail } else { tail * q };
         one.push(p);
         tail -= p;
-        if last || tail < EPS || r == 0.0 {
+        if last || tail < single_cut || r == 0.0 {
             break;
         }
         if one.len() >= MAX_ATTEMPT_POINTS {
@@ -157,20 +163,29 @@ pub fn attempts(n: u32, r: Decimal, max: Option<u32>) -> Result<AttemptCounts, N
 }
 
 /// The n-fold convolution of `one` with itself, by repeated squaring.
+///
+/// A mass cut from the base when it stands for m outputs is counted n / m times in the end, so
+/// its trims are m / n of the budget; the result's trims are counted once.
 fn power(one: &AttemptCounts, n: u32) -> Result<AttemptCounts, NoPercentiles> {
+    let levels = f64::from(32u32.saturating_sub(n.leading_zeros()).max(1));
+    // A quarter of the step's cut for the base's trims, a quarter for the result's.
+    let share = STEP_CUT / 4.0 / levels;
+    let n_f = f64::from(n.max(1));
     let mut result: Option<AttemptCounts> = None;
     let mut base = one.clone();
+    let mut multiplicity = 1.0f64;
     let mut e = n;
     while e > 0 {
         if e & 1 == 1 {
             result = Some(match result {
                 None => base.clone(),
-                Some(r) => convolve(&r, &base)?,
+                Some(r) => convolve(&r, &base, share)?,
             });
         }
         e >>= 1;
         if e > 0 {
-            base = convolve(&base, &base)?;
+            multiplicity *= 2.0;
+            base = convolve(&base, &base, share * multiplicity / n_f)?;
         }
     }
     Ok(result.unwrap_or(AttemptCounts {
@@ -181,7 +196,11 @@ fn power(one: &AttemptCounts, n: u32) -> Result<AttemptCounts, NoPercentiles> {
     }))
 }
 
-fn convolve(a: &AttemptCounts, b: &AttemptCounts) -> Result<AttemptCounts, NoPercentiles> {
+fn convolve(
+    a: &AttemptCounts,
+    b: &AttemptCounts,
+    eps: f64,
+) -> Result<AttemptCounts, NoPercentiles> {
     let len = a
         .probabilities
         .len()
@@ -205,19 +224,19 @@ fn convolve(a: &AttemptCounts, b: &AttemptCounts) -> Result<AttemptCounts, NoPer
         cut_low: a.cut_low + b.cut_low,
         cut_high: a.cut_high + b.cut_high,
     };
-    trim(&mut c);
+    trim(&mut c, eps / 2.0);
     if c.probabilities.len() > MAX_ATTEMPT_POINTS {
         return Err(NoPercentiles::TooManyOutcomes);
     }
     Ok(c)
 }
 
-/// Cuts tails of mass below [`EPS`] from both ends.
-fn trim(c: &mut AttemptCounts) {
+/// Cuts tails of mass below `eps` from both ends.
+fn trim(c: &mut AttemptCounts, eps: f64) {
     let mut low = 0.0;
     let mut start = 0usize;
     while let Some(p) = c.probabilities.get(start) {
-        if low + p >= EPS || start.saturating_add(1) >= c.probabilities.len() {
+        if low + p >= eps || start.saturating_add(1) >= c.probabilities.len() {
             break;
         }
         low += p;
@@ -231,7 +250,7 @@ fn trim(c: &mut AttemptCounts) {
             .get(end.saturating_sub(1))
             .copied()
             .unwrap_or(0.0);
-        if high + p >= EPS {
+        if high + p >= eps {
             break;
         }
         high += p;
@@ -396,19 +415,44 @@ fn settle(
     }
     d.cut_high += high;
     if d.points.len() > MAX_POINTS {
-        // Neighbours into buckets, each at its highest cost: percentiles stay on the safe side.
-        let size = d.points.len().div_ceil(MAX_POINTS);
-        d.points = d
-            .points
-            .chunks(size)
-            .filter_map(|chunk| {
-                let top = chunk.last()?.0;
-                Some((top, chunk.iter().map(|x| x.1).sum()))
-            })
-            .collect();
-        d.merged = true;
+        merge_on_grid(&mut d);
     }
     d
+}
+
+/// Merges costs on a grid of [`MAX_POINTS`] equal cells from the lowest to the highest cost,
+/// each cell at its highest cost: a percentile moves up by less than one cell, never down.
+fn merge_on_grid(d: &mut Distribution) {
+    let (Some(lo), Some(hi)) = (d.points.first().map(|p| p.0), d.points.last().map(|p| p.0)) else {
+        return;
+    };
+    let cells = Decimal::from(MAX_POINTS as u64);
+    let Some(width) = hi.checked_sub(lo).and_then(|s| s.checked_div(cells)) else {
+        return;
+    };
+    if width.is_zero() {
+        return;
+    }
+    let mut out: Vec<(Decimal, f64)> = Vec::with_capacity(MAX_POINTS.saturating_add(1));
+    let mut cell_of_last: Option<Decimal> = None;
+    for (c, p) in d.points.drain(..) {
+        let cell = c
+            .checked_sub(lo)
+            .and_then(|x| x.checked_div(width))
+            .map(|x| x.floor());
+        match (out.last_mut(), cell) {
+            (Some(last), Some(k)) if cell_of_last == Some(k) => {
+                last.0 = c; // ascending: the cell's highest so far
+                last.1 += p;
+            }
+            _ => {
+                out.push((c, p));
+                cell_of_last = cell;
+            }
+        }
+    }
+    d.points = out;
+    d.merged = true;
 }
 
 /// The distribution of the sum of two independent costs.

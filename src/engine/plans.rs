@@ -15,7 +15,7 @@ use super::assess::{assess, Assessment, NoTotal};
 use super::catalog::Catalog;
 use super::draft::{read_actions, Draft};
 use super::money::{exact, parse_decimal, Calc};
-use super::share_url::{pairs_as_written, read_pairs, Decoded};
+use super::share_url::{pairs_as_written, read_pairs, refused_pair, Decoded};
 use super::vocabulary::{plan_prefix, plan_prefix_rule, split_plan_key, Key, MAX_PLANS};
 use super::Error;
 
@@ -55,12 +55,10 @@ pub fn read_plans(text: &str, ignore: &[&str]) -> PlansDraft {
     let mut out = PlansDraft::default();
     let mut heads: Vec<(Option<String>, Option<String>)> = vec![(None, None)];
     for (key, value, decoded) in pairs_as_written(text) {
-        let Some((plan, rest)) = split_plan_key(&key) else {
-            out.problems.push(Error::UnknownKey {
-                key: key.clone(),
-                model: None,
-                allowed: plan_prefix_rule(),
-            });
+        let plan_and_rest =
+            split_plan_key(&key).filter(|(plan, rest)| *plan == 0 || *rest != Key::Actions.name());
+        let Some((plan, rest)) = plan_and_rest else {
+            out.problems.push(refused_plan_pair(&key));
             continue;
         };
         if lists.len() <= plan {
@@ -79,15 +77,6 @@ pub fn read_plans(text: &str, ignore: &[&str]) -> PlansDraft {
             }
             continue;
         }
-        if plan > 0 && rest == Key::Actions.name() {
-            out.problems.push(Error::UnknownKey {
-                key: key.clone(),
-                model: None,
-                allowed: "`actions` once, unprefixed: the product's user actions a month"
-                    .to_string(),
-            });
-            continue;
-        }
         if let Some(list) = lists.get_mut(plan) {
             list.push((rest.to_string(), value, decoded));
         }
@@ -102,6 +91,24 @@ pub fn read_plans(text: &str, ignore: &[&str]) -> PlansDraft {
         });
     }
     out
+}
+
+/// The problem a pair refused by a form stands for: a plan prefix that cannot be (`p5.`), a
+/// plan's own `actions`, or (any other key) what [`refused_pair`] says of the key in its plan.
+pub(crate) fn refused_plan_pair(key: &str) -> Error {
+    match split_plan_key(key) {
+        None => Error::UnknownKey {
+            key: key.to_string(),
+            model: None,
+            allowed: plan_prefix_rule(),
+        },
+        Some((plan, rest)) if plan > 0 && rest == Key::Actions.name() => Error::UnknownKey {
+            key: key.to_string(),
+            model: None,
+            allowed: "`actions` once, unprefixed: the product's user actions a month".to_string(),
+        },
+        Some((plan, rest)) => refused_pair(rest).with_key_prefix(&plan_prefix(plan)),
+    }
 }
 
 /// One plan, assessed.

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::plans::{PlanDraft, PlansDraft};
+use crate::engine::plans::{refused_plan_pair, PlanDraft, PlansDraft};
 use crate::engine::share_url::{encode, pairs_as_written, refused_pair};
 use crate::engine::vocabulary::{
     plan_prefix, split_plan_key, split_step_key, step_prefix, Key, FIRST_OPTIONS, MAX_PLANS,
@@ -231,7 +231,9 @@ impl Form {
             }
             // A plan or step prefix that cannot be (`p5.`, `s1.`, `s02.`), `p2.actions`: the
             // engine names the problem, as it does for the CLI.
-            let Some((p, rest)) = split_plan_key(&key) else {
+            let plan_and_rest =
+                split_plan_key(&key).filter(|(p, rest)| *p == 0 || *rest != Key::Actions.name());
+            let Some((p, rest)) = plan_and_rest else {
                 form.stray.push((key, value));
                 continue;
             };
@@ -405,15 +407,15 @@ impl Form {
         if let Some(first) = out.plans.first_mut() {
             first.draft.actions = (!self.actions.is_empty()).then(|| self.actions.clone());
         }
+        // A refused pair is its plan's problem (so the field it names waits), else the link's.
         for (k, _) in &self.stray {
-            match split_plan_key(k) {
-                Some((p, rest)) if p < out.plans.len() && rest != Key::Actions.name() => {
-                    if let Some(plan) = out.plans.get_mut(p) {
-                        plan.draft.problems.push(refused_pair(rest));
-                    }
-                }
-                Some((0, rest)) => out.problems.push(refused_pair(rest)),
-                _ => out.problems.push(refused_pair(k)),
+            let e = refused_plan_pair(k);
+            let plan = split_plan_key(k).filter(|(p, rest)| {
+                *p < out.plans.len() && (*p == 0 || *rest != Key::Actions.name())
+            });
+            match (plan, out.plans.get_mut(plan.map_or(usize::MAX, |x| x.0))) {
+                (Some((_, rest)), Some(p)) => p.draft.problems.push(refused_pair(rest)),
+                _ => out.problems.push(e),
             }
         }
         out
