@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use gencost::engine::{parse_query, quote, report, Catalog};
+use gencost::engine::{assess, compare, parse_query, percentiles, quote, read_query, report, Catalog};
 
 /// "Make my avatar": 4 images (1024x1024, 20 % rejected), a 2 MP edit, an 8 s clip failing over to Kling.
 const WORKFLOW: &str = "model=fal-ai/flux/dev&w=1024&h=1024&n=4&retry=20\
@@ -76,6 +76,29 @@ fn main() {
                 let _ = black_box(report::to_json(&q).to_string());
             }
         }
+    });
+    // Issue 10: ranking every model of the catalog for one step, and the budget percentiles.
+    let draft = read_query(WORKFLOW, &[]);
+    let assessed = assess(&catalog, &draft);
+    if let Some(step) = assessed.steps.first() {
+        if let Ok(c) = compare::alternatives(&catalog, step, 0) {
+            println!(
+                "step 1 ranks {} models ({} more cannot do the job)",
+                c.alternatives.len(),
+                c.incompatible.len()
+            );
+        }
+        rate("rank every catalog model for step 1", || {
+            let _ = black_box(compare::alternatives(black_box(&catalog), black_box(step), 0));
+        });
+    }
+    if let Some(step) = assessed.steps.get(2) {
+        rate("rank every catalog model for step 3 (video)", || {
+            let _ = black_box(compare::alternatives(black_box(&catalog), black_box(step), 2));
+        });
+    }
+    rate("budget percentiles of the 3-step action", || {
+        let _ = black_box(percentiles::budget(black_box(&assessed.steps)));
     });
     let start = Instant::now();
     let mut loads = 0u32;
