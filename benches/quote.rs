@@ -6,7 +6,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use gencost::engine::{assess, compare, parse_query, percentiles, quote, read_query, report, Catalog};
+use gencost::engine::{
+    assess, compare, parse_query, percentiles, quote, read_query, report, Catalog,
+};
 
 /// "Make my avatar": 4 images (1024x1024, 20 % rejected), a 2 MP edit, an 8 s clip failing over to Kling.
 const WORKFLOW: &str = "model=fal-ai/flux/dev&w=1024&h=1024&n=4&retry=20\
@@ -89,12 +91,20 @@ fn main() {
             );
         }
         rate("rank every catalog model for step 1", || {
-            let _ = black_box(compare::alternatives(black_box(&catalog), black_box(step), 0));
+            let _ = black_box(compare::alternatives(
+                black_box(&catalog),
+                black_box(step),
+                0,
+            ));
         });
     }
     if let Some(step) = assessed.steps.get(2) {
         rate("rank every catalog model for step 3 (video)", || {
-            let _ = black_box(compare::alternatives(black_box(&catalog), black_box(step), 2));
+            let _ = black_box(compare::alternatives(
+                black_box(&catalog),
+                black_box(step),
+                2,
+            ));
         });
     }
     rate("budget percentiles of the 3-step action", || {

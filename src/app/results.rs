@@ -87,13 +87,7 @@ pub fn Chart() -> impl IntoView {
             <figure class="gc-chart">
                 <svg viewBox=c.view_box.clone() role="img" aria-labelledby="gc-chart-title" data-testid="retry-chart">
                     <title id="gc-chart-title">{format!("Step {} cost per accepted output against the rejection rate, 0 to 90 %", c.step)}</title>
-                    {c.y_ticks.iter().map(|(y, t)| view! {
-                        <line class="gc-grid-line" x1="56" x2="376" y1=y.clone() y2=y.clone()></line>
-                        <text class="gc-tick" x="50" y=y.clone() text-anchor="end" dominant-baseline="middle">{t.clone()}</text>
-                    }).collect_view()}
-                    {c.x_ticks.iter().map(|(x, t)| view! {
-                        <text class="gc-tick" x=x.clone() y="186" text-anchor="middle">{t.clone()}</text>
-                    }).collect_view()}
+                    {axes(&c.y_ticks, &c.x_ticks)}
                     <path class="gc-linear" d=c.linear.clone()></path>
                     <path class="gc-curve" d=c.curve.clone()></path>
                     {c.marker.clone().map(|(x, y)| view! { <circle class="gc-marker" cx=x cy=y r="5"></circle> })}
@@ -106,6 +100,22 @@ pub fn Chart() -> impl IntoView {
             </figure>
         })}
     }
+}
+
+/// The grid lines and labels of a chart's axes: (y, label) and (x, label).
+fn axes(y_ticks: &[(String, String)], x_ticks: &[(String, String)]) -> impl IntoView {
+    let ys = y_ticks
+        .iter()
+        .map(|(y, t)| view! {
+            <line class="gc-grid-line" x1="56" x2="376" y1=y.clone() y2=y.clone()></line>
+            <text class="gc-tick" x="50" y=y.clone() text-anchor="end" dominant-baseline="middle">{t.clone()}</text>
+        })
+        .collect_view();
+    let xs = x_ticks
+        .iter()
+        .map(|(x, t)| view! { <text class="gc-tick" x=x.clone() y="186" text-anchor="middle">{t.clone()}</text> })
+        .collect_view();
+    view! { {ys}{xs} }
 }
 
 /// Every problem, in one list (`data-testid="error"`).
@@ -163,13 +173,7 @@ pub fn Budget() -> impl IntoView {
             let chart = b.chart.clone().map(|c| view! {
                 <svg viewBox=c.view_box.clone() role="img" aria-labelledby="gc-budget-title" data-testid="budget-chart">
                     <title id="gc-budget-title">"Share of user actions that cost at most each amount"</title>
-                    {c.y_ticks.iter().map(|(y, t)| view! {
-                        <line class="gc-grid-line" x1="56" x2="376" y1=y.clone() y2=y.clone()></line>
-                        <text class="gc-tick" x="50" y=y.clone() text-anchor="end" dominant-baseline="middle">{t.clone()}</text>
-                    }).collect_view()}
-                    {c.x_ticks.iter().map(|(x, t)| view! {
-                        <text class="gc-tick" x=x.clone() y="186" text-anchor="middle">{t.clone()}</text>
-                    }).collect_view()}
+                    {axes(&c.y_ticks, &c.x_ticks)}
                     <path class="gc-curve" d=c.curve.clone()></path>
                     {c.marks.iter().map(|(x, y, t)| view! {
                         <circle class="gc-marker" cx=x.clone() cy=y.clone() r="4"><title>{t.clone()}</title></circle>

@@ -168,48 +168,22 @@ pub fn option_label(name: &str) -> String {
         .map_or_else(|| name.replace('_', " "), |(_, label)| label.to_string())
 }
 
-/// The share-URL prefix of the step at `index` (0-based): `""`, `s2.`, `s3.`...
-pub fn step_prefix(index: usize) -> String {
+/// A numbered prefix (`s3.`, `p2.`) for the item at `index` (0-based); the first has none.
+fn prefix(letter: char, index: usize) -> String {
     if index == 0 {
         String::new()
     } else {
-        format!("s{}.", index.saturating_add(1))
+        format!("{letter}{}.", index.saturating_add(1))
     }
 }
 
-/// The step a share-URL key belongs to and its name without prefix: `s3.sec` -> (2, `sec`),
-/// `sec` -> (0, `sec`); `None` for a step prefix that cannot be (`s1.`, `s0.`, `s21.`, `s02.`).
-pub fn split_step_key(key: &str) -> Option<(usize, &str)> {
-    if let Some((num, name)) = key.strip_prefix('s').and_then(|rest| rest.split_once('.')) {
+/// The item (0-based) a key's numbered prefix names, and the key without it; the first item has
+/// no prefix. `None` for a prefix that cannot be: `1`, `0`, past `max`, a leading zero.
+fn split_prefix(key: &str, letter: char, max: usize) -> Option<(usize, &str)> {
+    if let Some((num, rest)) = key.strip_prefix(letter).and_then(|r| r.split_once('.')) {
         if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
             return match num.parse::<usize>() {
-                Ok(n) if (2..=MAX_STEPS).contains(&n) && !num.starts_with('0') => {
-                    Some((n.saturating_sub(1), name))
-                }
-                _ => None,
-            };
-        }
-    }
-    Some((0, key))
-}
-
-/// The share-URL prefix of the plan at `index` (0-based): `""`, `p2.`, `p3.`, `p4.`.
-pub fn plan_prefix(index: usize) -> String {
-    if index == 0 {
-        String::new()
-    } else {
-        format!("p{}.", index.saturating_add(1))
-    }
-}
-
-/// The plan a share-URL key belongs to and the key without its plan prefix: `p2.s3.sec` ->
-/// (1, `s3.sec`), `sec` -> (0, `sec`); `None` for a plan prefix that cannot be (`p1.`, `p5.`,
-/// `p02.`).
-pub fn split_plan_key(key: &str) -> Option<(usize, &str)> {
-    if let Some((num, rest)) = key.strip_prefix('p').and_then(|r| r.split_once('.')) {
-        if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
-            return match num.parse::<usize>() {
-                Ok(n) if (2..=MAX_PLANS).contains(&n) && !num.starts_with('0') => {
+                Ok(n) if (2..=max).contains(&n) && !num.starts_with('0') => {
                     Some((n.saturating_sub(1), rest))
                 }
                 _ => None,
@@ -217,6 +191,29 @@ pub fn split_plan_key(key: &str) -> Option<(usize, &str)> {
         }
     }
     Some((0, key))
+}
+
+/// The share-URL prefix of the step at `index` (0-based): `""`, `s2.`, `s3.`...
+pub fn step_prefix(index: usize) -> String {
+    prefix('s', index)
+}
+
+/// The step a share-URL key belongs to and its name without prefix: `s3.sec` -> (2, `sec`),
+/// `sec` -> (0, `sec`); `None` for a step prefix that cannot be (`s1.`, `s0.`, `s21.`, `s02.`).
+pub fn split_step_key(key: &str) -> Option<(usize, &str)> {
+    split_prefix(key, 's', MAX_STEPS)
+}
+
+/// The share-URL prefix of the plan at `index` (0-based): `""`, `p2.`, `p3.`, `p4.`.
+pub fn plan_prefix(index: usize) -> String {
+    prefix('p', index)
+}
+
+/// The plan a share-URL key belongs to and the key without its plan prefix: `p2.s3.sec` ->
+/// (1, `s3.sec`), `sec` -> (0, `sec`); `None` for a plan prefix that cannot be (`p1.`, `p5.`,
+/// `p02.`).
+pub fn split_plan_key(key: &str) -> Option<(usize, &str)> {
+    split_prefix(key, 'p', MAX_PLANS)
 }
 
 /// What a plan prefix may be, for messages.
