@@ -173,6 +173,11 @@ const BAD: &[&[&str]] = &[
     &["compare", "model=nope"],
     &["compare"],
     &["quote", "--step", "2", "model=fal-ai/flux/dev"],
+    // Issue 11: usage logs.
+    &["usage"],
+    &["usage", "/nonexistent/log.jsonl"],
+    &["usage", "/dev/null"],
+    &["usage", "--format", "csv", "/dev/null"],
 ];
 
 #[test]

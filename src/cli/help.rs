@@ -7,6 +7,8 @@ pub enum Command {
     Quote,
     /// `gencost compare`
     Compare,
+    /// `gencost usage`
+    Usage,
     /// `gencost models`
     Models,
     /// `gencost check-catalog` (and `gencost catalog check`)
@@ -21,9 +23,10 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 7] = [
+    pub const ALL: [Command; 8] = [
         Command::Quote,
         Command::Compare,
+        Command::Usage,
         Command::Models,
         Command::CheckCatalog,
         Command::CatalogDiff,
@@ -36,6 +39,7 @@ impl Command {
         match self {
             Command::Quote => "quote",
             Command::Compare => "compare",
+            Command::Usage => "usage",
             Command::Models => "models",
             Command::CheckCatalog => "catalog check",
             Command::CatalogDiff => "catalog diff",
@@ -59,6 +63,7 @@ impl Command {
             Command::Compare => {
                 "gencost compare [--catalog FILE] [--json] [--step N] <share URL or query string>"
             }
+            Command::Usage => "gencost usage [--catalog FILE] [--json] FILE",
             Command::Models => "gencost models [--catalog FILE] [--json]",
             Command::CheckCatalog => {
                 "gencost catalog check FILE   (also: gencost check-catalog FILE)"
@@ -74,6 +79,7 @@ impl Command {
         let body = match self {
             Command::Quote => QUOTE,
             Command::Compare => COMPARE,
+            Command::Usage => USAGE,
             Command::Models => MODELS,
             Command::CheckCatalog => CHECK_CATALOG,
             Command::CatalogDiff => CATALOG_DIFF,
@@ -125,6 +131,28 @@ options:
 
 example:
   gencost compare 'model=fal-ai/veo3&sec=8&audio=on&retry=20'";
+
+const USAGE: &str = "Reads a log of generations (JSON Lines or CSV, one generation a line) and reports, per
+model, generations, accepted, the observed rejection rate with its 95 % interval (Wilson), the
+catalog's cost of those generations, the billed cost where the log has it, the drift between them
+and the cost per accepted output; per user action the count, mean and observed p50/p90/p95/p99;
+and the share link of the scenario that reproduces the log.
+
+A line: model (catalog id); its options (an `options` object in JSON Lines, more columns in CSV);
+accepted (true/false, default true); action (the user action); cost (USD billed); billable_units
+(fal's x-fal-billable-units, priced at the catalog's unit price); time (RFC 3339). A line that
+cannot be read is skipped and reported with its number; exit 2 only when no line could be read.
+The file is streamed: memory does not grow with its length.
+
+options:
+  --catalog FILE  a gencost catalog or a fal pricing-API response instead of the built-in one
+  --json          {\"lines\",\"skipped\":[{\"line\",\"reason\"}],\"skipped_total\",\"models\":[{\"model\",
+                  \"generations\",\"accepted\",\"rejection_rate\",\"rejection_rate_95\",\"catalog_cost\",
+                  \"billed_cost\",\"drift_percent\",\"cost_per_accepted_output\"}],\"actions\":{\"count\",
+                  \"mean\",\"p50\",\"p90\",\"p95\",\"p99\"}|null,\"scenario\"}
+
+example line:
+  {\"model\":\"fal-ai/flux/dev\",\"options\":{\"w\":1024,\"h\":768},\"accepted\":false,\"action\":\"a1\",\"cost\":\"0.025\"}";
 
 const MODELS: &str =
     "Lists every model of the catalog with its kind and its billing rule in one line.

@@ -294,6 +294,33 @@ pub fn run_with(
             };
             write(out, text.trim_end())
         }
+        Command::Usage => {
+            let [path] = rest else {
+                return Err(usage(
+                    "usage takes one log FILE (JSON Lines or CSV)",
+                    Some(command),
+                ));
+            };
+            let catalog = load(catalog_path.as_deref())?;
+            let report = read_usage(&catalog, path)?;
+            if report.nothing_read() {
+                let why = report
+                    .skipped
+                    .first()
+                    .map(|s| format!(": line {}: {}", s.line, s.reason))
+                    .unwrap_or_else(|| ": it has no lines".to_string());
+                return Err(CliError::Refused(format!(
+                    "{}: no line could be read{why}",
+                    crate::engine::text::shown(path)
+                )));
+            }
+            let text = if format == Format::Json {
+                engine::usage::to_json(&report).to_string()
+            } else {
+                usage_text(&report)
+            };
+            write(out, text.trim_end())
+        }
         Command::Models => {
             if !rest.is_empty() {
                 return Err(usage("models takes no arguments", Some(command)));
@@ -365,6 +392,113 @@ pub fn run_with(
             }
         }
     }
+}
+
+/// Streams a log file through the engine, line by line: memory stays flat whatever its length
+/// (a line longer than the engine reads is skipped, never held).
+fn read_usage(catalog: &Catalog, path: &str) -> Result<engine::usage::UsageReport, CliError> {
+    use std::io::BufRead;
+    let failed = |e: std::io::Error| CliError::Read {
+        path: path.to_string(),
+        reason: e.to_string().to_lowercase(),
+    };
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut log = engine::usage::UsageLog::new(catalog);
+    let limit = engine::usage::MAX_LINE;
+    let mut line: Vec<u8> = Vec::with_capacity(1024);
+    let mut too_long = false;
+    let mut number: u64 = 0;
+    loop {
+        let chunk = reader.fill_buf().map_err(failed)?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (part, ends) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (&chunk[..i], true),
+            None => (chunk, false),
+        };
+        if line.len().saturating_add(part.len()) > limit {
+            too_long = true;
+        } else {
+            line.extend_from_slice(part);
+        }
+        let used = part.len().saturating_add(usize::from(ends));
+        reader.consume(used);
+        if ends {
+            number = number.saturating_add(1);
+            feed(&mut log, number, &line, too_long);
+            line.clear();
+            too_long = false;
+        }
+    }
+    if !line.is_empty() || too_long {
+        number = number.saturating_add(1);
+        feed(&mut log, number, &line, too_long);
+    }
+    Ok(log.finish())
+}
+
+fn feed(log: &mut engine::usage::UsageLog, number: u64, bytes: &[u8], too_long: bool) {
+    match (too_long, std::str::from_utf8(bytes)) {
+        (true, _) => log.refuse(
+            number,
+            &format!("longer than {} bytes", engine::usage::MAX_LINE),
+        ),
+        (false, Ok(text)) => log.line(number, text),
+        (false, Err(_)) => log.refuse(number, "not UTF-8 text"),
+    }
+}
+
+fn usage_text(r: &engine::usage::UsageReport) -> String {
+    use crate::engine::money::{display_percent, display_usd};
+    let mut out = format!("lines: {} read, {} skipped\n", r.lines, r.skipped_total);
+    // The first ten here; `--json` lists up to 1,000.
+    for s in r.skipped.iter().take(10) {
+        out.push_str(&format!("  line {}: {}\n", s.line, s.reason));
+    }
+    if r.skipped_total > 10 {
+        out.push_str(&format!(
+            "  ... and {} more\n",
+            r.skipped_total.saturating_sub(10)
+        ));
+    }
+    for m in &r.models {
+        out.push_str(&format!(
+            "{}: {} generations, {} accepted; rejected {} (95 %: {:.1} % to {:.1} %)\n",
+            m.model,
+            m.generations,
+            m.accepted,
+            display_percent(m.rejection_rate),
+            m.rejection_rate_95.0 * 100.0,
+            m.rejection_rate_95.1 * 100.0,
+        ));
+        out.push_str(&format!("  catalog cost {}", display_usd(m.catalog_cost)));
+        if let Some(b) = m.billed_cost {
+            out.push_str(&format!(", billed {}", display_usd(b)));
+        }
+        if let Some(d) = m.drift_percent {
+            let sign = if d.is_sign_negative() { "" } else { "+" };
+            out.push_str(&format!(" ({sign}{} % against the catalog)", d.normalize()));
+        }
+        if let Some(c) = m.cost_per_accepted_output {
+            out.push_str(&format!("; {} per accepted output", display_usd(c)));
+        }
+        out.push('\n');
+    }
+    if let Some(a) = &r.actions {
+        out.push_str(&format!(
+            "user actions: {}, mean {}; p50 {}, p90 {}, p95 {}, p99 {}\n",
+            a.count,
+            display_usd(a.mean),
+            display_usd(a.percentiles[0]),
+            display_usd(a.percentiles[1]),
+            display_usd(a.percentiles[2]),
+            display_usd(a.percentiles[3]),
+        ));
+    }
+    out.push_str(&format!("scenario: {}\n", r.scenario));
+    out
 }
 
 /// How `quote` writes its answer.

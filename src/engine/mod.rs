@@ -25,6 +25,7 @@ pub mod scenario;
 pub mod share_url;
 pub mod text;
 pub(crate) mod url;
+pub mod usage;
 pub mod vocabulary;
 
 pub use assess::{assess, Assessment, StepOutcome, StepState};

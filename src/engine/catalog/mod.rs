@@ -17,7 +17,7 @@ use super::Error;
 
 pub mod diff;
 mod fal;
-mod json;
+pub(crate) mod json;
 mod load;
 mod model;
 mod summary;
