@@ -589,30 +589,7 @@ fn plans_text(e: &engine::export::Export) -> String {
 }
 
 fn compare_json(c: &engine::compare::Comparison) -> String {
-    use crate::engine::money::exact;
-    let alternatives: Vec<serde_json::Value> = c
-        .alternatives
-        .iter()
-        .map(|a| {
-            serde_json::json!({
-                "model": a.model, "name": a.name, "provider": a.provider,
-                "cost_per_generation": exact(a.cost_per_generation),
-                "expected_cost_per_action": exact(a.expected_cost_per_action),
-                "ratio": a.ratio.map(exact),
-                "options": a.options, "adjusted": a.adjusted,
-            })
-        })
-        .collect();
-    let incompatible: Vec<serde_json::Value> = c
-        .incompatible
-        .iter()
-        .map(|i| serde_json::json!({"model": i.model, "reason": i.reason}))
-        .collect();
-    serde_json::json!({
-        "step": c.step, "model": c.model,
-        "alternatives": alternatives, "incompatible": incompatible,
-    })
-    .to_string()
+    engine::export::comparison_json(c).to_string()
 }
 
 fn compare_text(c: &engine::compare::Comparison) -> String {
@@ -772,21 +749,7 @@ fn diff_text(d: &crate::engine::catalog::diff::CatalogDiff, json: bool) -> Strin
 
 fn models(catalog: &Catalog, json: bool) -> String {
     if json {
-        let list: Vec<serde_json::Value> = catalog
-            .models()
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "id": m.id, "name": m.name, "provider": m.provider, "kind": m.kind.as_str(),
-                    "rule": m.summary, "options": m.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
-                    "source": m.source, "verified": m.verified,
-                    "retired": m.retired.as_ref().map(|r| &r.date),
-                    "replacement": m.retired.as_ref().and_then(|r| r.replacement.as_ref()),
-                    "history": m.history.iter().map(|h| serde_json::json!({"until": h.until, "was": h.was})).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        return serde_json::Value::Array(list).to_string();
+        return engine::export::models_json(catalog).to_string();
     }
     let width = catalog
         .models()

@@ -79,6 +79,14 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// The catalog has no price for the model (never quoted as $0).
+    #[error("{}: price unknown: {}", shown(.model), message_of(.reason))]
+    PriceUnknown {
+        /// The model's id.
+        model: String,
+        /// Why.
+        reason: String,
+    },
     /// A number grew past what exact decimal arithmetic can hold.
     #[error("{}: the number is too large to compute exactly", shown(.0))]
     Overflow(String),

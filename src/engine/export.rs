@@ -425,3 +425,117 @@ pub fn to_markdown(e: &Export) -> String {
     }
     out
 }
+
+fn strings(list: impl IntoIterator<Item = String>) -> Json {
+    Json::Arr(list.into_iter().map(Json::Str).collect())
+}
+
+fn opt_text(s: Option<&String>) -> Json {
+    s.map_or(Json::Null, |x| Json::Str(x.clone()))
+}
+
+/// Every model of a catalog as JSON (`gencost models --json`, the JS module's `models()`):
+/// `[{"id","name","provider","kind","rule","options","source","verified","retired","replacement","history"}]`.
+pub fn models_json(catalog: &super::Catalog) -> Json {
+    Json::Arr(
+        catalog
+            .models()
+            .iter()
+            .map(|m| {
+                Json::Obj(vec![
+                    ("id".into(), Json::text(&m.id)),
+                    ("name".into(), Json::text(&m.name)),
+                    ("provider".into(), Json::text(&m.provider)),
+                    ("kind".into(), Json::text(m.kind.as_str())),
+                    ("rule".into(), Json::text(&m.summary)),
+                    (
+                        "options".into(),
+                        strings(m.options.iter().map(|o| o.name.clone())),
+                    ),
+                    ("source".into(), Json::text(&m.source)),
+                    ("verified".into(), opt_text(m.verified.as_ref())),
+                    ("retired".into(), opt_text(m.retired.as_ref().map(|r| &r.date))),
+                    (
+                        "replacement".into(),
+                        opt_text(m.retired.as_ref().and_then(|r| r.replacement.as_ref())),
+                    ),
+                    (
+                        "history".into(),
+                        Json::Arr(
+                            m.history
+                                .iter()
+                                .map(|h| {
+                                    Json::Obj(vec![
+                                        ("until".into(), Json::text(&h.until)),
+                                        ("was".into(), Json::text(&h.was)),
+                                    ])
+                                })
+                                .collect(),
+                        ),
+                    ),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn options_json(options: &std::collections::BTreeMap<String, String>) -> Json {
+    Json::Obj(
+        options
+            .iter()
+            .map(|(k, v)| (k.clone(), Json::Str(v.clone())))
+            .collect(),
+    )
+}
+
+/// A step's alternatives as JSON (`gencost compare --json`, the JS module's `compare()`).
+pub fn comparison_json(c: &super::compare::Comparison) -> Json {
+    let alternatives = c
+        .alternatives
+        .iter()
+        .map(|a| {
+            Json::Obj(vec![
+                ("model".into(), Json::text(&a.model)),
+                ("name".into(), Json::text(&a.name)),
+                ("provider".into(), Json::text(&a.provider)),
+                ("cost_per_generation".into(), Json::dec(a.cost_per_generation)),
+                (
+                    "expected_cost_per_action".into(),
+                    Json::dec(a.expected_cost_per_action),
+                ),
+                ("ratio".into(), Json::opt(a.ratio)),
+                ("options".into(), options_json(&a.options)),
+                ("adjusted".into(), strings(a.adjusted.iter().cloned())),
+            ])
+        })
+        .collect();
+    let incompatible = c
+        .incompatible
+        .iter()
+        .map(|i| {
+            Json::Obj(vec![
+                ("model".into(), Json::text(&i.model)),
+                ("reason".into(), Json::text(&i.reason)),
+            ])
+        })
+        .collect();
+    Json::Obj(vec![
+        ("step".into(), Json::Int(c.step as u64)),
+        ("model".into(), Json::text(&c.model)),
+        ("alternatives".into(), Json::Arr(alternatives)),
+        ("incompatible".into(), Json::Arr(incompatible)),
+    ])
+}
+
+/// One generation's bill as JSON (the JS module's `price()`):
+/// `{"model","options":{..},"lines":[{"label","quantity","billable_quantity","unit_price","amount"}],"cost"}`.
+pub fn generation_json(g: &Generation) -> Json {
+    let mut lines = Vec::new();
+    lines_json(g, "", &mut lines);
+    Json::Obj(vec![
+        ("model".into(), Json::text(&g.model)),
+        ("options".into(), options_json(&g.options)),
+        ("lines".into(), Json::Arr(lines)),
+        ("cost".into(), Json::dec(g.cost)),
+    ])
+}

@@ -199,6 +199,45 @@ pub fn quote(catalog: &Catalog, scenario: &Scenario) -> Result<Quote, Error> {
     Quote::of(assess_scenario(catalog, scenario))
 }
 
+/// One generation's bill: `model` with `options` (share-URL names, as written; defaults fill the
+/// rest), checked as a step's fields are.
+///
+/// # Errors
+/// The first problem of the fields (each naming its key), or [`Error::PriceUnknown`].
+///
+/// # Examples
+/// ```
+/// use gencost::engine::{quote::price, Catalog};
+/// use std::collections::BTreeMap;
+/// let options = BTreeMap::from([("w".to_string(), "1024".to_string()), ("h".to_string(), "768".to_string())]);
+/// // 1024 x 768 = 0.75 MP, rounded up to 1 MP x $0.025.
+/// let bill = price(&Catalog::embedded()?, "fal-ai/flux/dev", &options)?;
+/// assert_eq!(bill.cost.to_string(), "0.025");
+/// # Ok::<(), gencost::engine::Error>(())
+/// ```
+pub fn price(
+    catalog: &Catalog,
+    model: &str,
+    options: &BTreeMap<String, String>,
+) -> Result<Generation, Error> {
+    let mut fields = options.clone();
+    fields.insert(super::vocabulary::Key::Model.name().to_string(), model.to_string());
+    let draft = super::draft::Draft {
+        steps: vec![fields],
+        actions: None,
+        problems: Vec::new(),
+    };
+    let mut a = super::assess::assess(catalog, &draft);
+    if let Some(e) = a.first_problem() {
+        return Err(e.clone());
+    }
+    match a.steps.pop().and_then(|s| s.primary) {
+        Some(Priced::Known(g)) => Ok(g),
+        Some(Priced::Unknown { model, reason }) => Err(Error::PriceUnknown { model, reason }),
+        None => Err(Error::Missing(super::vocabulary::Key::Model.name().to_string())),
+    }
+}
+
 impl Quote {
     /// The quote of an assessment without problems (taken, not copied).
     ///

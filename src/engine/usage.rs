@@ -21,13 +21,10 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, HashMap};
 
-use super::assess::assess;
 use super::catalog::json::{self, Value};
 use super::catalog::Catalog;
-use super::draft::Draft;
 use super::export::Json;
 use super::money::{exact, parse_decimal, Calc};
-use super::quote::Priced;
 use super::scenario::{Scenario, Step};
 use super::share_url::to_query;
 
@@ -312,33 +309,15 @@ impl<'c> UsageLog<'c> {
         if let Some(p) = self.prices.get(self.key.as_str()) {
             return p.clone();
         }
-        let mut fields = g.options.clone();
-        fields.insert("model".to_string(), g.model.clone());
-        let a = assess(
-            self.catalog,
-            &Draft {
-                steps: vec![fields],
-                actions: None,
-                problems: Vec::new(),
-            },
-        );
-        let p = match a.steps.first() {
-            Some(s) => match (s.problems.first(), &s.primary) {
-                (Some(e), _) => Err(e.to_string()),
-                (None, Some(Priced::Known(bill))) => {
-                    let unit = match bill.lines.as_slice() {
-                        [one] => Some((one.unit_price, one.per)),
-                        _ => None,
-                    };
-                    Ok((bill.cost, unit))
-                }
-                (None, Some(Priced::Unknown { reason, .. })) => Err(format!(
-                    "the catalog has no price for {}: {reason}",
-                    g.model
-                )),
-                (None, None) => Err(format!("no price for {}", g.model)),
-            },
-            None => Err("no step".to_string()),
+        let p = match super::quote::price(self.catalog, &g.model, &g.options) {
+            Ok(bill) => {
+                let unit = match bill.lines.as_slice() {
+                    [one] => Some((one.unit_price, one.per)),
+                    _ => None,
+                };
+                Ok((bill.cost, unit))
+            }
+            Err(e) => Err(e.to_string()),
         };
         self.prices.insert(self.key.clone(), p.clone());
         p
@@ -480,22 +459,37 @@ fn parse_bool(s: &str) -> Result<Value, String> {
 fn read_json_line(text: &str) -> Result<Generation, String> {
     let v = json::parse(text).map_err(|e| format!("not JSON: {e}"))?;
     let obj = v.as_object().ok_or("not a JSON object")?;
-    let mut options = BTreeMap::new();
-    match obj.get("options") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(o)) => {
-            for (k, v) in o.iter() {
-                let text = match v {
-                    Value::String(s) | Value::Number(s) => s.clone(),
-                    Value::Bool(b) => if *b { "on" } else { "off" }.to_string(),
-                    other => return Err(format!("option `{k}` is {}", other.kind())),
-                };
-                options.insert(k.clone(), text);
-            }
-        }
-        Some(other) => return Err(format!("`options` is {}, not an object", other.kind())),
-    }
+    let options = match obj.get("options") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(v) => options_of_value(v)?,
+    };
     generation(|k| obj.get(k), options)
+}
+
+/// Options from a JSON object: strings and numbers as written, booleans as `on`/`off`.
+fn options_of_value(v: &Value) -> Result<BTreeMap<String, String>, String> {
+    let o = v
+        .as_object()
+        .ok_or_else(|| format!("`options` is {}, not an object", v.kind()))?;
+    let mut options = BTreeMap::new();
+    for (k, v) in o.iter() {
+        let text = match v {
+            Value::String(s) | Value::Number(s) => s.clone(),
+            Value::Bool(b) => if *b { "on" } else { "off" }.to_string(),
+            other => return Err(format!("option `{k}` is {}", other.kind())),
+        };
+        options.insert(k.clone(), text);
+    }
+    Ok(options)
+}
+
+/// Options from JSON text (the JS module's `price(model, options)`).
+///
+/// # Errors
+/// A message when the text is not a JSON object of strings, numbers and booleans.
+pub fn options_of_json(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let v = json::parse(text)?;
+    options_of_value(&v)
 }
 
 /// A generation from its fields (JSON values; CSV cells as strings and numbers).
