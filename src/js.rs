@@ -52,7 +52,11 @@ fn catalog(catalog_json: Option<String>) -> Result<Arc<Catalog>, JsValue> {
                 }
             }
             let c = Arc::new(Catalog::from_json(&text).map_err(|e| {
-                let first = e.problems().first().map(|p| p.to_string()).unwrap_or_default();
+                let first = e
+                    .problems()
+                    .first()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default();
                 thrown(&format!("catalog: {first}"), None)
             })?);
             *cell.borrow_mut() = Some((text, c.clone()));
@@ -92,11 +96,19 @@ pub fn compare_json(
     if let Some(e) = p.problems.first() {
         return Err(engine_error(e));
     }
-    let draft = p.plans.into_iter().next().map(|x| x.draft).unwrap_or_default();
+    let draft = p
+        .plans
+        .into_iter()
+        .next()
+        .map(|x| x.draft)
+        .unwrap_or_default();
     let index = step.unwrap_or(1);
     if index == 0 || index as usize > draft.steps.len() {
         return Err(thrown(
-            &format!("step {index}: the scenario has {} step(s)", draft.steps.len()),
+            &format!(
+                "step {index}: the scenario has {} step(s)",
+                draft.steps.len()
+            ),
             None,
         ));
     }

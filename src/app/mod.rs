@@ -20,10 +20,12 @@ pub mod embed;
 mod plans;
 mod results;
 mod step;
+mod usage;
 
 use plans::{AddPlan, PlanColumns, PlanTabs};
 use results::{Budget, Chart, ErrorList, Exports, SplitBar, Summary};
 use step::StepCard;
+use usage::UsageImport;
 
 /// The element the page mounts into: `<div id="gencost" data-gencost-app>`. Without it nothing
 /// is mounted, so loading the module on another page (the embed) never takes over that page.
@@ -248,6 +250,7 @@ pub fn App(
                     <ErrorList />
                     <Exports />
                     <ShareLink host=host />
+                    {(host == Host::Page).then(|| view! { <UsageImport /> })}
                 </section>
             </div>
         </div>

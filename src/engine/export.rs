@@ -454,7 +454,10 @@ pub fn models_json(catalog: &super::Catalog) -> Json {
                     ),
                     ("source".into(), Json::text(&m.source)),
                     ("verified".into(), opt_text(m.verified.as_ref())),
-                    ("retired".into(), opt_text(m.retired.as_ref().map(|r| &r.date))),
+                    (
+                        "retired".into(),
+                        opt_text(m.retired.as_ref().map(|r| &r.date)),
+                    ),
                     (
                         "replacement".into(),
                         opt_text(m.retired.as_ref().and_then(|r| r.replacement.as_ref())),
@@ -498,7 +501,10 @@ pub fn comparison_json(c: &super::compare::Comparison) -> Json {
                 ("model".into(), Json::text(&a.model)),
                 ("name".into(), Json::text(&a.name)),
                 ("provider".into(), Json::text(&a.provider)),
-                ("cost_per_generation".into(), Json::dec(a.cost_per_generation)),
+                (
+                    "cost_per_generation".into(),
+                    Json::dec(a.cost_per_generation),
+                ),
                 (
                     "expected_cost_per_action".into(),
                     Json::dec(a.expected_cost_per_action),

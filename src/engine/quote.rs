@@ -221,7 +221,10 @@ pub fn price(
     options: &BTreeMap<String, String>,
 ) -> Result<Generation, Error> {
     let mut fields = options.clone();
-    fields.insert(super::vocabulary::Key::Model.name().to_string(), model.to_string());
+    fields.insert(
+        super::vocabulary::Key::Model.name().to_string(),
+        model.to_string(),
+    );
     let draft = super::draft::Draft {
         steps: vec![fields],
         actions: None,
@@ -234,7 +237,9 @@ pub fn price(
     match a.steps.pop().and_then(|s| s.primary) {
         Some(Priced::Known(g)) => Ok(g),
         Some(Priced::Unknown { model, reason }) => Err(Error::PriceUnknown { model, reason }),
-        None => Err(Error::Missing(super::vocabulary::Key::Model.name().to_string())),
+        None => Err(Error::Missing(
+            super::vocabulary::Key::Model.name().to_string(),
+        )),
     }
 }
 

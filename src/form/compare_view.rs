@@ -231,3 +231,103 @@ pub fn files(catalog: &Catalog, form: &Form) -> Result<Files, String> {
         markdown: export::to_markdown(&e),
     })
 }
+
+/// A usage log's report, ready to show next to the forecast of the scenario it reproduces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageView {
+    /// `1,000 lines read, 2 skipped`.
+    pub summary: String,
+    /// The first skipped lines: `line 5: ...`.
+    pub skipped: Vec<String>,
+    /// Per model: (model, generations, accepted, rejected with its interval, catalog cost,
+    /// billed cost, drift, cost per accepted output).
+    pub models: Vec<[String; 8]>,
+    /// `200 actions: mean $0.10; p50 ..., p99 ...`, when lines name actions.
+    pub actions: Option<String>,
+    /// The share query of the reproduced scenario.
+    pub scenario: String,
+    /// The forecast of that scenario per user action, next to the observed mean.
+    pub forecast: Option<String>,
+}
+
+/// The report of a usage log read in the browser (never uploaded).
+pub fn usage_view(catalog: &Catalog, log: &str) -> UsageView {
+    use crate::engine::money::display_percent;
+    let r = crate::engine::usage::read(catalog, log);
+    let dash = || "—".to_string();
+    let models = r
+        .models
+        .iter()
+        .map(|m| {
+            [
+                m.model.clone(),
+                m.generations.to_string(),
+                m.accepted.to_string(),
+                format!(
+                    "{} ({:.1}–{:.1} %)",
+                    display_percent(m.rejection_rate),
+                    m.rejection_rate_95.0 * 100.0,
+                    m.rejection_rate_95.1 * 100.0
+                ),
+                display_usd(m.catalog_cost),
+                m.billed_cost.map(display_usd).unwrap_or_else(dash),
+                m.drift_percent
+                    .map(|d| {
+                        format!(
+                            "{}{} %",
+                            if d.is_sign_negative() { "" } else { "+" },
+                            d.normalize()
+                        )
+                    })
+                    .unwrap_or_else(dash),
+                m.cost_per_accepted_output
+                    .map(display_usd)
+                    .unwrap_or_else(dash),
+            ]
+        })
+        .collect();
+    let actions = r.actions.as_ref().map(|a| {
+        format!(
+            "{} user actions: mean {}; p50 {}, p90 {}, p95 {}, p99 {}",
+            a.count,
+            display_usd(a.mean),
+            display_usd(a.percentiles[0]),
+            display_usd(a.percentiles[1]),
+            display_usd(a.percentiles[2]),
+            display_usd(a.percentiles[3])
+        )
+    });
+    let forecast = (!r.scenario.is_empty())
+        .then(|| {
+            let a = crate::engine::assess(catalog, &crate::engine::read_query(&r.scenario, &[]));
+            a.totals.cost_per_action.ok().map(|c| {
+                let observed = r
+                    .actions
+                    .as_ref()
+                    .map(|x| format!(" (observed mean {})", display_usd(x.mean)))
+                    .unwrap_or_default();
+                format!(
+                    "The reproduced scenario forecasts {} per user action{observed}.",
+                    display_usd(c)
+                )
+            })
+        })
+        .flatten();
+    UsageView {
+        summary: format!("{} lines read, {} skipped", r.lines, r.skipped_total),
+        skipped: r
+            .skipped
+            .iter()
+            .take(10)
+            .map(|s| format!("line {}: {}", s.line, s.reason))
+            .chain(
+                (r.skipped_total > 10)
+                    .then(|| format!("… and {} more", r.skipped_total.saturating_sub(10))),
+            )
+            .collect(),
+        models,
+        actions,
+        scenario: r.scenario,
+        forecast,
+    }
+}

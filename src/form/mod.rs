@@ -23,8 +23,8 @@ pub use crate::engine::chart;
 mod view;
 
 pub use compare_view::{
-    alternatives_view, files, AltRow, AlternativesView, BlendView, BudgetView, Files, PlanColumn,
-    StepPercentiles,
+    alternatives_view, files, usage_view, AltRow, AlternativesView, BlendView, BudgetView, Files,
+    PlanColumn, StepPercentiles, UsageView,
 };
 pub use embed::{embed_code, EmbedCode};
 pub use view::{
