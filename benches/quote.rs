@@ -64,6 +64,11 @@ fn main() {
         ),
         Err(e) => println!("error: {e}"),
     }
+    if let Ok(image) = parse_query("model=fal-ai/flux/dev&w=1024&h=768&retry=20") {
+        rate("one image quote (scenario already parsed)", || {
+            let _ = black_box(quote(black_box(&catalog), black_box(&image)));
+        });
+    }
     rate("quote (scenario already parsed)", || {
         let _ = black_box(quote(black_box(&catalog), black_box(&scenario)));
     });

@@ -275,25 +275,22 @@ impl<'c> UsageLog<'c> {
                 self.header.len()
             ));
         }
-        let mut fields: Vec<(&str, Value)> = Vec::new();
+        let mut fields: Vec<(String, Value)> = Vec::new();
         let mut options = BTreeMap::new();
         for (name, cell) in self.header.iter().zip(cells) {
             if cell.is_empty() {
                 continue;
             }
             match name.as_str() {
-                "model" | "action" | "time" => fields.push((name, Value::String(cell))),
-                "accepted" => fields.push((name, parse_bool(&cell)?)),
-                "cost" | "billable_units" => fields.push((name, Value::Number(cell))),
+                "model" | "action" | "time" => fields.push((name.clone(), Value::String(cell))),
+                "accepted" => fields.push((name.clone(), parse_bool(&cell)?)),
+                "cost" | "billable_units" => fields.push((name.clone(), Value::Number(cell))),
                 _ => {
                     options.insert(name.clone(), cell);
                 }
             }
         }
-        generation(
-            |k| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v),
-            options,
-        )
+        generation(fields, options)
     }
 
     fn price(&mut self, g: &Generation) -> LinePrice {
@@ -458,27 +455,37 @@ fn parse_bool(s: &str) -> Result<Value, String> {
 
 fn read_json_line(text: &str) -> Result<Generation, String> {
     let v = json::parse(text).map_err(|e| format!("not JSON: {e}"))?;
-    let obj = v.as_object().ok_or("not a JSON object")?;
-    let options = match obj.get("options") {
+    let Value::Object(obj) = v else {
+        return Err("not a JSON object".to_string());
+    };
+    let mut fields = obj.into_pairs();
+    let options = match take(&mut fields, "options") {
         None | Some(Value::Null) => BTreeMap::new(),
         Some(v) => options_of_value(v)?,
     };
-    generation(|k| obj.get(k), options)
+    generation(fields, options)
+}
+
+/// Takes the value of `key` out of the fields (the values are moved, never copied).
+fn take(fields: &mut Vec<(String, Value)>, key: &str) -> Option<Value> {
+    let i = fields.iter().position(|(k, _)| k == key)?;
+    Some(fields.swap_remove(i).1)
 }
 
 /// Options from a JSON object: strings and numbers as written, booleans as `on`/`off`.
-fn options_of_value(v: &Value) -> Result<BTreeMap<String, String>, String> {
-    let o = v
-        .as_object()
-        .ok_or_else(|| format!("`options` is {}, not an object", v.kind()))?;
+fn options_of_value(v: Value) -> Result<BTreeMap<String, String>, String> {
+    let kind = v.kind();
+    let Value::Object(o) = v else {
+        return Err(format!("`options` is {kind}, not an object"));
+    };
     let mut options = BTreeMap::new();
-    for (k, v) in o.iter() {
+    for (k, v) in o.into_pairs() {
         let text = match v {
-            Value::String(s) | Value::Number(s) => s.clone(),
-            Value::Bool(b) => if *b { "on" } else { "off" }.to_string(),
+            Value::String(s) | Value::Number(s) => s,
+            Value::Bool(b) => if b { "on" } else { "off" }.to_string(),
             other => return Err(format!("option `{k}` is {}", other.kind())),
         };
-        options.insert(k.clone(), text);
+        options.insert(k, text);
     }
     Ok(options)
 }
@@ -488,47 +495,52 @@ fn options_of_value(v: &Value) -> Result<BTreeMap<String, String>, String> {
 /// # Errors
 /// A message when the text is not a JSON object of strings, numbers and booleans.
 pub fn options_of_json(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let v = json::parse(text)?;
-    options_of_value(&v)
+    options_of_value(json::parse(text)?)
 }
 
-/// A generation from its fields (JSON values; CSV cells as strings and numbers).
-fn generation<'v>(
-    get: impl Fn(&str) -> Option<&'v Value>,
+/// A generation from its fields (JSON values; CSV cells as strings and numbers), taken.
+fn generation(
+    mut fields: Vec<(String, Value)>,
     options: BTreeMap<String, String>,
 ) -> Result<Generation, String> {
-    let model = match get("model") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+    let model = match take(&mut fields, "model") {
+        Some(Value::String(s)) if !s.trim().is_empty() => {
+            if s.trim().len() == s.len() {
+                s
+            } else {
+                s.trim().to_string()
+            }
+        }
         Some(other) => return Err(format!("`model` is {}, not a catalog id", other.kind())),
         None => return Err("no `model`".to_string()),
     };
-    let accepted = match get("accepted") {
+    let accepted = match take(&mut fields, "accepted") {
         None | Some(Value::Null) => true,
-        Some(Value::Bool(b)) => *b,
+        Some(Value::Bool(b)) => b,
         Some(other) => return Err(format!("`accepted` is {}, not true or false", other.kind())),
     };
-    let action = match get("action") {
+    let action = match take(&mut fields, "action") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s) | Value::Number(s)) => Some(s.clone()),
+        Some(Value::String(s) | Value::Number(s)) => Some(s),
         Some(other) => return Err(format!("`action` is {}", other.kind())),
     };
-    let amount = |name: &str| -> Result<Option<Decimal>, String> {
-        match get(name) {
+    let mut amount = |name: &str| -> Result<Option<Decimal>, String> {
+        match take(&mut fields, name) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(s) | Value::String(s)) => parse_decimal(s)
+            Some(Value::Number(s) | Value::String(s)) => parse_decimal(&s)
                 .filter(|d| !d.is_sign_negative())
                 .map(Some)
-                .ok_or_else(|| format!("`{name}` is {}, not an amount", super::text::quoted(s))),
+                .ok_or_else(|| format!("`{name}` is {}, not an amount", super::text::quoted(&s))),
             Some(other) => Err(format!("`{name}` is {}, not an amount", other.kind())),
         }
     };
     let cost = amount("cost")?;
     let units = amount("billable_units")?;
-    let time = match get("time") {
+    let time = match take(&mut fields, "time") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(
-            rfc3339_seconds(s)
-                .ok_or_else(|| format!("`time` is {}, not RFC 3339", super::text::quoted(s)))?,
+            rfc3339_seconds(&s)
+                .ok_or_else(|| format!("`time` is {}, not RFC 3339", super::text::quoted(&s)))?,
         ),
         Some(other) => return Err(format!("`time` is {}, not RFC 3339", other.kind())),
     };

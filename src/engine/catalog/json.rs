@@ -59,6 +59,10 @@ impl Map {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+    /// The pairs, taken (no copy of a key or value).
+    pub fn into_pairs(self) -> Vec<(String, Value)> {
+        self.0
+    }
 }
 
 impl Value {
