@@ -116,6 +116,7 @@ pub fn parse(text: &str) -> Result<Value, String> {
         return Err(too_large(text.len()));
     }
     let mut p = P {
+        s: text,
         b: text.as_bytes(),
         i: 0,
         depth: 0,
@@ -139,6 +140,7 @@ pub fn too_large(len: usize) -> String {
 }
 
 struct P<'a> {
+    s: &'a str,
     b: &'a [u8],
     i: usize,
     depth: u32,
@@ -311,6 +313,21 @@ impl P<'_> {
     }
     fn string(&mut self) -> Result<String, String> {
         self.i += 1;
+        // The common case, a string without escapes: one copy of the text between the quotes
+        // (ASCII quotes are char boundaries of the &str).
+        let start = self.i;
+        let plain = self.b[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        if let Some(n) = plain {
+            if self.b[start + n] == b'"' {
+                self.i = start + n + 1;
+                if let Some(text) = self.s.get(start..start + n) {
+                    return Ok(text.to_string());
+                }
+                self.i = start;
+            }
+        }
         let mut out: Vec<u8> = Vec::new();
         loop {
             let Some(&c) = self.b.get(self.i) else {
