@@ -640,6 +640,21 @@ fn quotes_balanced(text: &str) -> bool {
     text.bytes().filter(|b| *b == b'"').count() % 2 == 0
 }
 
+/// A number from 0 to 1000 written with `places` decimals (`0.071479`), by integer formatting:
+/// the wasm carries no float formatting code.
+pub fn fixed(f: f64, places: u32) -> String {
+    let scale = 10u64.pow(places.min(9));
+    // In range by the clamp: at most 1e12, far below u64::MAX.
+    let units = (f.clamp(0.0, 1000.0) * scale as f64).round() as u64;
+    let whole = units.checked_div(scale).unwrap_or(0);
+    let frac = units.checked_rem(scale).unwrap_or(0);
+    if places == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{frac:0width$}", width = places as usize)
+    }
+}
+
 /// The Wilson score interval of k successes in n at 95 %.
 fn wilson(k: u64, n: u64) -> (f64, f64) {
     if n == 0 {
@@ -789,7 +804,7 @@ fn scenario(
 
 /// The report as JSON (the CLI's `--json`; rates as fractions, amounts as decimal strings).
 pub fn to_json(r: &UsageReport) -> Json {
-    let six = |f: f64| Json::Str(format!("{f:.6}"));
+    let six = |f: f64| Json::Str(fixed(f, 6));
     let models = r
         .models
         .iter()

@@ -264,10 +264,10 @@ pub fn usage_view(catalog: &Catalog, log: &str) -> UsageView {
                 m.generations.to_string(),
                 m.accepted.to_string(),
                 format!(
-                    "{} ({:.1}–{:.1} %)",
+                    "{} ({}–{} %)",
                     display_percent(m.rejection_rate),
-                    m.rejection_rate_95.0 * 100.0,
-                    m.rejection_rate_95.1 * 100.0
+                    crate::engine::usage::fixed(m.rejection_rate_95.0 * 100.0, 1),
+                    crate::engine::usage::fixed(m.rejection_rate_95.1 * 100.0, 1)
                 ),
                 display_usd(m.catalog_cost),
                 m.billed_cost.map(display_usd).unwrap_or_else(dash),
