@@ -162,13 +162,15 @@ pub fn Budget() -> impl IntoView {
     let budget = move || ctx.eval.with(|e| e.budget.clone());
     view! {
         {move || budget().map(|b| {
-            let cells = ["p50", "p90", "p95", "p99"].into_iter().enumerate().map(|(i, name)| {
-                let shown = b.values[i].clone();
-                let exact = b.exact[i].clone();
-                view! {
-                    <div><dt>{format!("{} % of actions", &name[1..])}</dt>
-                    <dd data-testid=format!("{name}-cost-per-action") data-exact=exact>{shown}</dd></div>
-                }
+            // The public test hooks, written out: `p50-cost-per-action` ... `p99-cost-per-action`.
+            const CELLS: [(&str, &str); 4] = [
+                ("50 % of actions", "p50-cost-per-action"),
+                ("90 % of actions", "p90-cost-per-action"),
+                ("95 % of actions", "p95-cost-per-action"),
+                ("99 % of actions", "p99-cost-per-action"),
+            ];
+            let cells = CELLS.into_iter().zip(b.values.clone()).zip(b.exact.clone()).map(|(((label, testid), shown), exact)| {
+                view! { <div><dt>{label}</dt><dd data-testid=testid data-exact=exact>{shown}</dd></div> }
             }).collect_view();
             let chart = b.chart.clone().map(|c| view! {
                 <svg viewBox=c.view_box.clone() role="img" aria-labelledby="gc-budget-title" data-testid="budget-chart">

@@ -487,15 +487,8 @@ fn usage_text(r: &engine::usage::UsageReport) -> String {
         out.push('\n');
     }
     if let Some(a) = &r.actions {
-        out.push_str(&format!(
-            "user actions: {}, mean {}; p50 {}, p90 {}, p95 {}, p99 {}\n",
-            a.count,
-            display_usd(a.mean),
-            display_usd(a.percentiles[0]),
-            display_usd(a.percentiles[1]),
-            display_usd(a.percentiles[2]),
-            display_usd(a.percentiles[3]),
-        ));
+        out.push_str(&a.summary());
+        out.push('\n');
     }
     out.push_str(&format!("scenario: {}\n", r.scenario));
     out

@@ -91,8 +91,8 @@ pub struct Comparison {
 /// let catalog = Catalog::embedded()?;
 /// let c = compare::compare(&catalog, &read_query("model=fal-ai/flux/dev&w=1024&h=1024", &[]), 0)?;
 /// // The current model is in the ranking, at ratio 1.
-/// let me = c.alternatives.iter().find(|a| a.current).unwrap();
-/// assert_eq!(me.ratio.map(|r| r.to_string()).as_deref(), Some("1"));
+/// let me = c.alternatives.iter().find(|a| a.current).map(|a| a.ratio);
+/// assert_eq!(me.flatten().map(|r| r.to_string()).as_deref(), Some("1"));
 /// # Ok::<(), gencost::engine::Error>(())
 /// ```
 pub fn compare(catalog: &Catalog, draft: &Draft, index: usize) -> Result<Comparison, Error> {

@@ -51,38 +51,39 @@ pub struct PlansDraft {
 /// assert_eq!(p.plans[1].draft.steps[0]["model"], "fal-ai/flux-pro/v1.1");
 /// ```
 pub fn read_plans(text: &str, ignore: &[&str]) -> PlansDraft {
-    let mut lists: Vec<Vec<(String, String, Decoded)>> = vec![Vec::new()];
+    // Per plan: its name, its mix and its other pairs, prefix taken off.
+    type Parts = (
+        Option<String>,
+        Option<String>,
+        Vec<(String, String, Decoded)>,
+    );
+    let mut parts: Vec<Parts> = vec![(None, None, Vec::new())];
     let mut out = PlansDraft::default();
-    let mut heads: Vec<(Option<String>, Option<String>)> = vec![(None, None)];
     for (key, value, decoded) in pairs_as_written(text) {
-        let plan_and_rest =
-            split_plan_key(&key).filter(|(plan, rest)| *plan == 0 || *rest != Key::Actions.name());
-        let Some((plan, rest)) = plan_and_rest else {
+        let Some((plan, rest)) = plan_key(&key) else {
             out.problems.push(refused_plan_pair(&key));
             continue;
         };
-        if lists.len() <= plan {
-            lists.resize_with(plan.saturating_add(1), Vec::new);
-            heads.resize(plan.saturating_add(1), (None, None));
+        if parts.len() <= plan {
+            parts.resize_with(plan.saturating_add(1), || (None, None, Vec::new()));
         }
+        let Some(head) = parts.get_mut(plan) else {
+            continue;
+        };
         let is_name = rest == Key::Name.name();
         if (is_name || rest == Key::Mix.name()) && decoded == Decoded::Both {
-            if let Some(head) = heads.get_mut(plan) {
-                let slot = if is_name { &mut head.0 } else { &mut head.1 };
-                if slot.is_some() {
-                    out.problems.push(Error::Duplicate(key.clone()));
-                } else {
-                    *slot = Some(value);
-                }
+            let slot = if is_name { &mut head.0 } else { &mut head.1 };
+            if slot.is_some() {
+                out.problems.push(Error::Duplicate(key.clone()));
+            } else {
+                *slot = Some(value);
             }
             continue;
         }
-        if let Some(list) = lists.get_mut(plan) {
-            list.push((rest.to_string(), value, decoded));
-        }
+        head.2.push((rest.to_string(), value, decoded));
     }
     // Keys stay without the plan's prefix: [`assess_plans`] puts it on every message.
-    for (list, (name, mix)) in lists.into_iter().zip(heads) {
+    for (name, mix, list) in parts {
         let draft = read_pairs(list, ignore);
         out.plans.push(PlanDraft {
             name: name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
@@ -91,6 +92,13 @@ pub fn read_plans(text: &str, ignore: &[&str]) -> PlansDraft {
         });
     }
     out
+}
+
+/// The plan a share-URL key belongs to and the key within it (`p2.s3.sec` -> (1, `s3.sec`));
+/// `None` for a key no plan can hold: a plan prefix that cannot be (`p5.`) or a plan's own
+/// `actions` (`actions` is the product's, written once without a prefix).
+pub fn plan_key(key: &str) -> Option<(usize, &str)> {
+    split_plan_key(key).filter(|(plan, rest)| *plan == 0 || *rest != Key::Actions.name())
 }
 
 /// The problem a pair refused by a form stands for: a plan prefix that cannot be (`p5.`), a
@@ -203,8 +211,8 @@ impl PlansAssessment {
 /// let p = plans::read_plans("model=fal-ai/flux/schnell&w=1024&h=1024&mix=80&p2.model=fal-ai/flux-pro/v1.1&p2.w=1024&p2.h=1024&p2.mix=20", &[]);
 /// let a = plans::assess_plans(&catalog, &p);
 /// // 0.8 x $0.003 + 0.2 x $0.04 = $0.0024 + $0.008 = $0.0104
-/// let blend = a.blended.unwrap().unwrap();
-/// assert_eq!(blend.cost_per_action.to_string(), "0.0104");
+/// let blend = a.blended.and_then(Result::ok).map(|b| b.cost_per_action.to_string());
+/// assert_eq!(blend.as_deref(), Some("0.0104"));
 /// # Ok::<(), gencost::engine::Error>(())
 /// ```
 pub fn assess_plans(catalog: &Catalog, p: &PlansDraft) -> PlansAssessment {

@@ -78,6 +78,18 @@ pub struct ActionUsage {
     pub percentiles: [Decimal; 4],
 }
 
+impl ActionUsage {
+    /// The line people read: `200 user actions: mean $0.10; p50 $0.10, p90 ..., p95 ..., p99 ...`.
+    pub fn summary(&self) -> String {
+        let [p50, p90, p95, p99] = self.percentiles.map(super::money::display_usd);
+        format!(
+            "{} user actions: mean {}; p50 {p50}, p90 {p90}, p95 {p95}, p99 {p99}",
+            self.count,
+            super::money::display_usd(self.mean)
+        )
+    }
+}
+
 /// The report of a log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsageReport {
@@ -263,7 +275,6 @@ impl<'c> UsageLog<'c> {
             Ok(()) => {}
             Err(why) => self.skip(number, why),
         }
-        let _ = number;
     }
 
     fn read_csv(&self, text: &str) -> Result<Generation, String> {
@@ -408,11 +419,9 @@ impl<'c> UsageLog<'c> {
     /// The report of every line read.
     pub fn finish(mut self) -> UsageReport {
         if !self.pending_csv.is_empty() {
-            let record = std::mem::take(&mut self.pending_csv);
+            self.pending_csv.clear();
             let from = self.pending_from;
-            self.lines = self.lines.saturating_add(1);
-            self.skip(from, "a quoted field is never closed");
-            let _ = record;
+            self.refuse(from, "a quoted field is never closed");
         }
         let models: Vec<ModelUsage> = self.tallies.iter().map(model_usage).collect();
         let actions = action_usage(&self.actions);

@@ -286,17 +286,7 @@ pub fn usage_view(catalog: &Catalog, log: &str) -> UsageView {
             ]
         })
         .collect();
-    let actions = r.actions.as_ref().map(|a| {
-        format!(
-            "{} user actions: mean {}; p50 {}, p90 {}, p95 {}, p99 {}",
-            a.count,
-            display_usd(a.mean),
-            display_usd(a.percentiles[0]),
-            display_usd(a.percentiles[1]),
-            display_usd(a.percentiles[2]),
-            display_usd(a.percentiles[3])
-        )
-    });
+    let actions = r.actions.as_ref().map(|a| a.summary());
     let forecast = (!r.scenario.is_empty())
         .then(|| {
             let a = crate::engine::assess(catalog, &crate::engine::read_query(&r.scenario, &[]));

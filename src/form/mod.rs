@@ -8,11 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::plans::{refused_plan_pair, PlanDraft, PlansDraft};
+use crate::engine::plans::{plan_key, refused_plan_pair, PlanDraft, PlansDraft};
 use crate::engine::share_url::{encode, pairs_as_written, refused_pair};
 use crate::engine::vocabulary::{
-    plan_prefix, split_plan_key, split_step_key, step_prefix, Key, FIRST_OPTIONS, MAX_PLANS,
-    STEP_KEYS,
+    plan_prefix, split_step_key, step_prefix, Key, FIRST_OPTIONS, MAX_PLANS, STEP_KEYS,
 };
 use crate::engine::{Catalog, Draft};
 
@@ -231,9 +230,7 @@ impl Form {
             }
             // A plan or step prefix that cannot be (`p5.`, `s1.`, `s02.`), `p2.actions`: the
             // engine names the problem, as it does for the CLI.
-            let plan_and_rest =
-                split_plan_key(&key).filter(|(p, rest)| *p == 0 || *rest != Key::Actions.name());
-            let Some((p, rest)) = plan_and_rest else {
+            let Some((p, rest)) = plan_key(&key) else {
                 form.stray.push((key, value));
                 continue;
             };
@@ -409,13 +406,9 @@ impl Form {
         }
         // A refused pair is its plan's problem (so the field it names waits), else the link's.
         for (k, _) in &self.stray {
-            let e = refused_plan_pair(k);
-            let plan = split_plan_key(k).filter(|(p, rest)| {
-                *p < out.plans.len() && (*p == 0 || *rest != Key::Actions.name())
-            });
-            match (plan, out.plans.get_mut(plan.map_or(usize::MAX, |x| x.0))) {
-                (Some((_, rest)), Some(p)) => p.draft.problems.push(refused_pair(rest)),
-                _ => out.problems.push(e),
+            match plan_key(k).and_then(|(p, rest)| Some((out.plans.get_mut(p)?, rest))) {
+                Some((plan, rest)) => plan.draft.problems.push(refused_pair(rest)),
+                None => out.problems.push(refused_plan_pair(k)),
             }
         }
         out
