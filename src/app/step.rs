@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use super::Ctx;
-use crate::form::{model_groups_with, Control, StepView, SIZE_PRESETS};
+use crate::form::{picker_html, Control, Listing, StepView, SIZE_PRESETS};
+use std::time::Duration;
 
 /// What one step shows, memoized per step card: a keystroke in one step does not touch the
 /// others, and the fields of a step read it without cloning the whole evaluation.
@@ -104,23 +105,6 @@ fn TextField(
     }
 }
 
-/// A model as the picker lists it: name, provider and rule, or when it was retired.
-fn picker_text(m: &crate::engine::Model) -> String {
-    match &m.retired {
-        Some(r) => format!(
-            "{} · {} · retired on {}{}",
-            m.name,
-            m.provider,
-            r.date,
-            r.replacement
-                .as_deref()
-                .map(|x| format!(", use {x}"))
-                .unwrap_or_default()
-        ),
-        None => format!("{} · {} · {}", m.name, m.provider, m.summary),
-    }
-}
-
 /// The model picker: type to search over id, name and provider; grouped by kind.
 #[component]
 fn ModelPicker(
@@ -137,34 +121,41 @@ fn ModelPicker(
     // Only a new model re-renders the list, not every keystroke elsewhere in the form.
     let current = Memo::new(move |_| field(ctx, id, key));
     let testid = move || testid_of(ctx, id, key);
+    // The list as one HTML string: the browser parses it in one call, where an element per
+    // model (over 1,200 options on a 3-step page) cost most of the first render. The first
+    // render lists only the selected model, which is all a closed picker shows; the whole list
+    // follows after the first paint, or at once when the picker is focused or pointed at.
+    let full = RwSignal::new(false);
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                let _ = full.try_set(true);
+            },
+            Duration::ZERO,
+        );
+    });
+    let fill = move || {
+        if !full.get_untracked() {
+            full.set(true);
+        }
+    };
     let options = move || {
         let cur = current.get();
         let q = search.get();
+        let listing = if full.get() || !q.is_empty() {
+            Listing::Full
+        } else {
+            Listing::Selected
+        };
         ctx.catalog.with(|c| {
-            let groups = model_groups_with(c, &q, super::browser::lowercase);
-            let shown = groups.iter().any(|(_, ms)| ms.iter().any(|m| m.id == cur));
-            let mut out = Vec::new();
-            if key == "fallback" {
-                out.push(view! { <option value="">"No fallback"</option> }.into_any());
-            }
-            if !shown && !cur.is_empty() {
-                let text = c
-                    .model(&cur)
-                    .map(picker_text)
-                    .unwrap_or_else(|_| format!("{cur} (not in the catalog)"));
-                out.push(view! { <option value=cur.clone()>{text}</option> }.into_any());
-            }
-            for (kind, models) in groups {
-                let items = models
-                    .into_iter()
-                    .map(|m| {
-                        let text = picker_text(m);
-                        view! { <option value=m.id.clone() title=m.id.clone()>{text}</option> }
-                    })
-                    .collect_view();
-                out.push(view! { <optgroup label=kind.as_str()>{items}</optgroup> }.into_any());
-            }
-            out
+            picker_html(
+                c,
+                &q,
+                &cur,
+                key == "fallback",
+                listing,
+                super::browser::lowercase,
+            )
         })
     };
     let on_change = move |ev| {
@@ -188,10 +179,10 @@ fn ModelPicker(
             </label>
             <label class="gc-field gc-wide">
                 <span class="gc-visually-hidden">{label}</span>
-                <select id=dom_id(id, key) data-testid=testid on:change=on_change prop:value=current
+                <select id=dom_id(id, key) data-testid=testid on:change=on_change inner_html=options prop:value=current
+                    on:focus=move |_| fill() on:pointerdown=move |_| fill() on:keydown=move |_| fill()
                     aria-invalid=move || error_of(step, key).is_some().to_string()
                     aria-describedby=dom_id(id, &format!("{key}-err"))>
-                    {options}
                 </select>
             </label>
             <FieldError id=id key=key />
@@ -450,13 +441,13 @@ fn Alternatives(
             return None;
         }
         let index = index_of(ctx, id)?;
-        Some(ctx.eval.with(|e| {
+        ctx.eval.with(|e| {
             let step = e.assessment.steps.get(index)?;
             Some(
                 ctx.catalog
                     .with(|c| crate::form::alternatives_view(c, step, index)),
             )
-        })?)
+        })
     });
     let use_row = move |model: String, options: Vec<(String, String)>| {
         if let Some(i) = index_of(ctx, id) {

@@ -17,6 +17,7 @@ use crate::engine::{Catalog, Draft};
 
 mod compare_view;
 mod embed;
+mod picker;
 
 pub use crate::engine::chart;
 mod view;
@@ -26,6 +27,7 @@ pub use compare_view::{
     PlanColumn, StepPercentiles, UsageView,
 };
 pub use embed::{embed_code, EmbedCode};
+pub use picker::{picker_html, picker_text, Listing};
 pub use view::{
     evaluate, model_groups, model_groups_with, retired_notice, Control, Evaluation, ExactFigures,
     FieldError, LineView, ModelFacts, OptionView, SplitPart, StepFigures, StepView,
