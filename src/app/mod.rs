@@ -153,10 +153,24 @@ pub fn App(
     let catalog_status = RwSignal::new(status);
 
     if host == Host::Page {
-        // The URL always holds the state (no history entry per keystroke, no scroll).
+        // The URL always holds the state (no history entry per keystroke, no scroll). It is
+        // written in the next task: `history.replaceState` takes milliseconds in Chromium, too
+        // long to sit between a keystroke and its cost. Edits meanwhile share one write.
+        let pending = StoredValue::new(None::<String>);
         Effect::new(move |_| {
             let q = form.with(Form::to_query);
-            browser::replace_query(&q);
+            let scheduled = pending.with_value(Option::is_some);
+            pending.set_value(Some(q));
+            if !scheduled {
+                set_timeout(
+                    move || {
+                        if let Some(q) = pending.try_update_value(Option::take).flatten() {
+                            browser::replace_query(&q);
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
         });
     }
     // A new query (an attribute changed): read it again, and its catalog if that changed.

@@ -427,6 +427,47 @@ pub fn StepCard(
     }
 }
 
+/// One ranked alternative: its cells follow the list, so the row is built once per model.
+fn alt_row(
+    list: Memo<Option<Result<crate::form::AlternativesView, String>>>,
+    model: String,
+    current: bool,
+    use_row: impl Fn(String, Vec<(String, String)>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let key = model.clone();
+    let row = Memo::new(move |_| {
+        list.with(|l| match l {
+            Some(Ok(v)) => v.rows.iter().find(|r| r.model == key).cloned(),
+            _ => None,
+        })
+    });
+    let cell = move |f: fn(&crate::form::AltRow) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let name = row.with_untracked(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default());
+    let adjusted = cell(|r| r.adjusted.clone());
+    let label = format!("Use {model}");
+    let m = model.clone();
+    let data_model = model.clone();
+    view! {
+        <tr data-testid="alt-row" data-model=data_model class:gc-current=current>
+            <td><span class="gc-alt-name">{name}</span><small>{model}</small>
+                {move || { let a = adjusted(); (!a.is_empty()).then(|| view! { <small class="gc-note">{format!("adjusted: {a}")}</small> }) }}</td>
+            <td class="gc-num" data-exact=cell(|r| r.exact.clone())>{cell(|r| r.cost_per_action.clone())}</td>
+            <td class="gc-num">{cell(|r| r.ratio.clone())}</td>
+            <td>{if current {
+                view! { <span class="gc-note">"current"</span> }.into_any()
+            } else {
+                view! { <button type="button" class="gc-link-button" data-testid="alt-use" aria-label=label
+                    on:click=move |_| {
+                        let options = row.with_untracked(|r| r.as_ref().map(|r| r.options.clone()).unwrap_or_default());
+                        use_row(m.clone(), options)
+                    }>"Use"</button> }.into_any()
+            }}</td>
+        </tr>
+    }
+}
+
 /// The models that can do the step's job, cheapest first, each a click away. Ranked again on
 /// every edit while open; nothing is computed while closed.
 #[component]
@@ -449,6 +490,30 @@ fn Alternatives(
             )
         })
     });
+    // Rows are keyed by model, and their figures are read from the list: an edit updates the
+    // cells in place instead of building every row again.
+    let failure = Memo::new(move |_| {
+        list.with(|l| match l {
+            Some(Err(why)) => Some(why.clone()),
+            _ => None,
+        })
+    });
+    let ranked = Memo::new(move |_| {
+        list.with(|l| match l {
+            Some(Ok(v)) => v
+                .rows
+                .iter()
+                .map(|r| (r.model.clone(), r.current))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    });
+    let apart = Memo::new(move |_| {
+        list.with(|l| match l {
+            Some(Ok(v)) => v.incompatible.clone(),
+            _ => Vec::new(),
+        })
+    });
     let use_row = move |model: String, options: Vec<(String, String)>| {
         if let Some(i) = index_of(ctx, id) {
             ctx.catalog.with_untracked(|c| {
@@ -464,43 +529,26 @@ fn Alternatives(
                 on:click=move |_| open.update(|o| *o = !*o)>
                 {move || if open.get() { "Hide alternatives" } else { "Compare models" }}
             </button>
-            {move || list.get().map(|r| match r {
-                Err(why) => view! { <p class="gc-unknown" data-testid="alternatives">{format!("No alternatives: {why}")}</p> }.into_any(),
-                Ok(v) => {
-                    let rows = v.rows.into_iter().map(|row| {
-                        let label = format!("Use {}", row.model);
-                        let (model, options) = (row.model.clone(), row.options.clone());
-                        let id_attr = row.model.clone();
-                        view! {
-                            <tr data-testid="alt-row" data-model=id_attr class:gc-current=row.current>
-                                <td><span class="gc-alt-name">{row.name}</span><small>{row.model}</small>
-                                    {(!row.adjusted.is_empty()).then(|| view! { <small class="gc-note">{format!("adjusted: {}", row.adjusted)}</small> })}</td>
-                                <td class="gc-num" data-exact=row.exact>{row.cost_per_action}</td>
-                                <td class="gc-num">{row.ratio}</td>
-                                <td>{if row.current {
-                                    view! { <span class="gc-note">"current"</span> }.into_any()
-                                } else {
-                                    view! { <button type="button" class="gc-link-button" data-testid="alt-use" aria-label=label
-                                        on:click=move |_| use_row(model.clone(), options.clone())>"Use"</button> }.into_any()
-                                }}</td>
-                            </tr>
-                        }
-                    }).collect_view();
-                    let apart = (!v.incompatible.is_empty()).then(|| {
-                        let items = v.incompatible.into_iter().map(|(m, why)| view! { <li><code>{m}</code>": "{why}</li> }).collect_view();
-                        view! { <details class="gc-apart"><summary>"Cannot do the same job"</summary><ul>{items}</ul></details> }
-                    });
-                    view! {
-                        <div data-testid="alternatives">
-                            <table class="gc-alt-table">
-                                <thead><tr><th>"Model"</th><th>"Per action"</th><th>"Ratio"</th><th></th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                            {apart}
-                        </div>
-                    }.into_any()
-                }
-            })}
+            {move || failure.get().map(|why| view! { <p class="gc-unknown" data-testid="alternatives">{format!("No alternatives: {why}")}</p> })}
+            <Show when=move || list.with(|l| matches!(l, Some(Ok(_))))>
+                <div data-testid="alternatives">
+                    <table class="gc-alt-table">
+                        <thead><tr><th>"Model"</th><th>"Per action"</th><th>"Ratio"</th><th></th></tr></thead>
+                        <tbody>
+                            <For each=move || ranked.get() key=|k| k.clone() let((model, current))>
+                                {alt_row(list, model, current, use_row)}
+                            </For>
+                        </tbody>
+                    </table>
+                    {move || {
+                        let items = apart.get();
+                        (!items.is_empty()).then(|| {
+                            let items = items.into_iter().map(|(m, why)| view! { <li><code>{m}</code>": "{why}</li> }).collect_view();
+                            view! { <details class="gc-apart"><summary>"Cannot do the same job"</summary><ul>{items}</ul></details> }
+                        })
+                    }}
+                </div>
+            </Show>
         </div>
     }
 }
