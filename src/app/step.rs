@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use super::Ctx;
-use crate::form::{picker_html, Control, Listing, StepView, SIZE_PRESETS};
+use crate::engine::Catalog;
+use crate::form::{picker_html, Control, Listing, Ranking, StepView, SIZE_PRESETS};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What one step shows, memoized per step card: a keystroke in one step does not touch the
@@ -477,6 +479,9 @@ fn Alternatives(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open = RwSignal::new(false);
+    // Every model is priced again only when the step's model or options change: an edit of
+    // `n`, `retry` or `max` only ranks again.
+    let ranking = StoredValue::new((None::<Arc<Catalog>>, Ranking::default()));
     let list = Memo::new(move |_| {
         if !open.get() {
             return None;
@@ -484,10 +489,16 @@ fn Alternatives(
         let index = index_of(ctx, id)?;
         ctx.eval.with(|e| {
             let step = e.assessment.steps.get(index)?;
-            Some(
-                ctx.catalog
-                    .with(|c| crate::form::alternatives_view(c, step, index)),
-            )
+            ctx.catalog.with(|c| {
+                ranking.try_update_value(|(of, r)| {
+                    // A new catalog: price everything again.
+                    if !of.as_ref().is_some_and(|of| Arc::ptr_eq(of, c)) {
+                        *of = Some(c.clone());
+                        *r = Ranking::default();
+                    }
+                    r.view(c, step, index)
+                })
+            })
         })
     });
     // Rows are keyed by model, and their figures are read from the list: an edit updates the

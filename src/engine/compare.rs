@@ -105,7 +105,8 @@ pub fn compare(catalog: &Catalog, draft: &Draft, index: usize) -> Result<Compari
 }
 
 /// Ranks the alternatives of an assessed step (0-based `index`): what the page calls with the
-/// assessment it already has.
+/// assessment it already has. [`candidates`], then [`Candidates::rank`] with the step's `n` and
+/// expected attempts.
 ///
 /// # Errors
 /// As [`compare`].
@@ -114,15 +115,55 @@ pub fn alternatives(
     step: &StepOutcome,
     index: usize,
 ) -> Result<Comparison, Error> {
-    let fail = || {
-        step.problems
-            .first()
-            .cloned()
-            .unwrap_or_else(|| Error::Missing(format!("{}model", step_prefix(index))))
-    };
     let (Some(n), Some(attempts)) = (step.n, step.attempts) else {
-        return Err(fail());
+        return Err(step_problem(step, index));
     };
+    Ok(candidates(catalog, step, index)?.rank(n, attempts.expected))
+}
+
+/// The models that can do a step's job, each with the bill of one generation, and those that
+/// cannot. They depend on the step's model and options only: `n`, `retry` and `max` are
+/// applied by [`Candidates::rank`], so a page re-ranks an edit of them without pricing every
+/// model again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidates {
+    step: usize,
+    model: String,
+    priced: Vec<Candidate>,
+    incompatible: Vec<Incompatible>,
+}
+
+/// A model that can do the job, priced for one generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Candidate {
+    model: String,
+    name: String,
+    provider: String,
+    cost_per_generation: Decimal,
+    options: BTreeMap<String, String>,
+    adjusted: Vec<String>,
+    current: bool,
+}
+
+/// The step's first problem, or its missing model: why it has no alternatives.
+fn step_problem(step: &StepOutcome, index: usize) -> Error {
+    step.problems
+        .first()
+        .cloned()
+        .unwrap_or_else(|| Error::Missing(format!("{}model", step_prefix(index))))
+}
+
+/// Prices every model of the catalog that can do the job of step `index` (0-based) for one
+/// generation, with the step's options carried over.
+///
+/// # Errors
+/// The step's first problem when its model or options are wrong.
+pub fn candidates(
+    catalog: &Catalog,
+    step: &StepOutcome,
+    index: usize,
+) -> Result<Candidates, Error> {
+    let fail = || step_problem(step, index);
     let current = catalog.model(&step.model).map_err(|_| fail())?;
     let job = match &step.primary {
         Some(Priced::Known(g)) => g.options.clone(),
@@ -134,7 +175,7 @@ pub fn alternatives(
         None => return Err(fail()),
     };
     let prefix = step_prefix(index);
-    let mut ranked = Vec::new();
+    let mut priced = Vec::new();
     let mut incompatible = Vec::new();
     let job_task = task(current);
     for m in catalog.models().iter().filter(|m| m.kind == current.kind) {
@@ -162,61 +203,86 @@ pub fn alternatives(
                 continue;
             }
         };
-        let g = match price_generation(m, &given, &prefix) {
-            Ok(Priced::Known(g)) => g,
-            Ok(Priced::Unknown { reason, .. }) => {
-                incompatible.push(refuse(format!("price unknown: {reason}")));
-                continue;
-            }
-            Err(e) => {
-                incompatible.push(refuse(e.to_string()));
-                continue;
-            }
-        };
-        // The order of assess: n x c, then x expected attempts (the figures reproduce exactly).
-        let mut calc = Calc::default();
-        let per_action = calc
-            .mul(Decimal::from(n), g.cost, "cost per action")
-            .and_then(|nc| calc.mul(nc, attempts.expected, "cost per action"));
-        match per_action {
-            Ok(v) => ranked.push(Alternative {
+        match price_generation(m, &given, &prefix) {
+            Ok(Priced::Known(g)) => priced.push(Candidate {
                 model: m.id.clone(),
                 name: m.name.clone(),
                 provider: m.provider.clone(),
                 cost_per_generation: g.cost,
-                expected_cost_per_action: v,
-                ratio: None,
                 options: g.options,
                 adjusted,
                 current: m.id == current.id,
             }),
+            Ok(Priced::Unknown { reason, .. }) => {
+                incompatible.push(refuse(format!("price unknown: {reason}")));
+            }
             Err(e) => incompatible.push(refuse(e.to_string())),
         }
     }
-    ranked.sort_by(|a, b| {
-        a.expected_cost_per_action
-            .cmp(&b.expected_cost_per_action)
-            .then_with(|| a.model.cmp(&b.model))
-    });
-    let base = ranked
-        .iter()
-        .find(|a| a.current)
-        .map(|a| a.expected_cost_per_action)
-        .filter(|c| !c.is_zero());
-    if let Some(base) = base {
-        for a in &mut ranked {
-            a.ratio = a.expected_cost_per_action.checked_div(base).map(|r| {
-                r.round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven)
-                    .normalize()
-            });
-        }
-    }
-    Ok(Comparison {
+    Ok(Candidates {
         step: index.saturating_add(1),
         model: current.id.clone(),
-        alternatives: ranked,
+        priced,
         incompatible,
     })
+}
+
+impl Candidates {
+    /// The ranking for `n` accepted outputs at `expected_attempts` each: every candidate's
+    /// expected cost per action, cheapest first, with its ratio to the step's own model. A
+    /// candidate whose figure is too large to compute is listed apart, after the others.
+    pub fn rank(&self, n: u32, expected_attempts: Decimal) -> Comparison {
+        let mut ranked = Vec::with_capacity(self.priced.len());
+        let mut incompatible = self.incompatible.clone();
+        for c in &self.priced {
+            // The order of assess: n x c, then x expected attempts (the figures reproduce exactly).
+            let mut calc = Calc::default();
+            let per_action = calc
+                .mul(Decimal::from(n), c.cost_per_generation, "cost per action")
+                .and_then(|nc| calc.mul(nc, expected_attempts, "cost per action"));
+            match per_action {
+                Ok(v) => ranked.push(Alternative {
+                    model: c.model.clone(),
+                    name: c.name.clone(),
+                    provider: c.provider.clone(),
+                    cost_per_generation: c.cost_per_generation,
+                    expected_cost_per_action: v,
+                    ratio: None,
+                    options: c.options.clone(),
+                    adjusted: c.adjusted.clone(),
+                    current: c.current,
+                }),
+                Err(e) => incompatible.push(Incompatible {
+                    model: c.model.clone(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        ranked.sort_by(|a, b| {
+            a.expected_cost_per_action
+                .cmp(&b.expected_cost_per_action)
+                .then_with(|| a.model.cmp(&b.model))
+        });
+        let base = ranked
+            .iter()
+            .find(|a| a.current)
+            .map(|a| a.expected_cost_per_action)
+            .filter(|c| !c.is_zero());
+        if let Some(base) = base {
+            for a in &mut ranked {
+                a.ratio = a.expected_cost_per_action.checked_div(base).map(|r| {
+                    r.round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven)
+                        .normalize()
+                });
+            }
+        }
+        Comparison {
+            step: self.step,
+            model: self.model.clone(),
+            alternatives: ranked,
+            incompatible,
+        }
+    }
 }
 
 /// What a model does, read from its id and name: models of one kind and one task can stand in

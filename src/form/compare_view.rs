@@ -2,13 +2,15 @@
 //! figures, formatted. Nothing here computes money.
 
 use crate::engine::assess::{Assessment, StepOutcome};
-use crate::engine::compare::alternatives;
+use crate::engine::compare::{alternatives, candidates, Candidates, Comparison};
 use crate::engine::export::{self, Export};
 use crate::engine::money::{display_usd, exact};
 use crate::engine::percentiles::{Budget, Percentiles, LEVELS};
 use crate::engine::plans::{assess_plans, PlansAssessment};
 use crate::engine::report::budget_sentence;
 use crate::engine::Catalog;
+use crate::engine::Priced;
+use std::collections::BTreeMap;
 
 use super::{chart, Form};
 
@@ -177,7 +179,54 @@ pub fn alternatives_view(
     index: usize,
 ) -> Result<AlternativesView, String> {
     let c = alternatives(catalog, step, index).map_err(|e| e.to_string())?;
-    Ok(AlternativesView {
+    Ok(view_of(c))
+}
+
+/// The alternatives of one step kept between edits: every model is priced again only when the
+/// step's model or options change, and an edit of `n`, `retry` or `max` only ranks again. One
+/// `Ranking` serves one catalog: start a new one when the catalog changes.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    /// The job priced: the step's model and its options as used (`None`: price unknown).
+    job: Option<(String, Option<BTreeMap<String, String>>)>,
+    candidates: Option<Candidates>,
+}
+
+impl Ranking {
+    /// [`alternatives_view`] of step `index`, from the candidates of the last call when the
+    /// step's job is the same.
+    ///
+    /// # Errors
+    /// The step's problem, as a message.
+    pub fn view(
+        &mut self,
+        catalog: &Catalog,
+        step: &StepOutcome,
+        index: usize,
+    ) -> Result<AlternativesView, String> {
+        let job = match &step.primary {
+            Some(Priced::Known(g)) => Some((step.model.clone(), Some(g.options.clone()))),
+            Some(Priced::Unknown { .. }) => Some((step.model.clone(), None)),
+            None => None,
+        };
+        let (Some(n), Some(attempts), Some(job)) = (step.n, step.attempts, job) else {
+            return alternatives_view(catalog, step, index);
+        };
+        let cached = match &self.candidates {
+            Some(c) if self.job.as_ref() == Some(&job) => c,
+            _ => {
+                let fresh = candidates(catalog, step, index).map_err(|e| e.to_string())?;
+                self.job = Some(job);
+                self.candidates.insert(fresh)
+            }
+        };
+        Ok(view_of(cached.rank(n, attempts.expected)))
+    }
+}
+
+/// A ranking as the page shows it.
+fn view_of(c: Comparison) -> AlternativesView {
+    AlternativesView {
         rows: c
             .alternatives
             .into_iter()
@@ -204,7 +253,7 @@ pub fn alternatives_view(
             .into_iter()
             .map(|i| (i.model, i.reason))
             .collect(),
-    })
+    }
 }
 
 /// The files the page offers: CSV, JSON and Markdown of every plan.
@@ -319,5 +368,43 @@ pub fn usage_view(catalog: &Catalog, log: &str) -> UsageView {
         actions,
         scenario: r.scenario,
         forecast,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{assess, read_query, Error};
+
+    #[test]
+    fn a_ranking_kept_between_edits_shows_what_a_fresh_one_does() -> Result<(), Error> {
+        let c = Catalog::embedded()?;
+        let mut kept = Ranking::default();
+        let mut first_costs = Vec::new();
+        // Re-ranked only (retry, n), priced again (size, model), and errors in between.
+        for q in [
+            "model=fal-ai/flux/dev&w=1024&h=1024&retry=20",
+            "model=fal-ai/flux/dev&w=1024&h=1024&retry=50&n=3",
+            "model=fal-ai/flux/dev&w=1024&h=1024&retry=abc",
+            "model=fal-ai/flux/dev&w=2048&h=2048&retry=50&n=3",
+            "model=fal-ai/veo3&sec=8&max=2&retry=30",
+            "model=fal-ai/veo3&sec=7",
+            "model=fal-ai/veo3&sec=8",
+        ] {
+            let a = assess(&c, &read_query(q, &[]));
+            let step = &a.steps[0];
+            let fresh = alternatives_view(&c, step, 0);
+            assert_eq!(kept.view(&c, step, 0), fresh, "{q}");
+            first_costs.push(
+                fresh
+                    .ok()
+                    .and_then(|v| v.rows.into_iter().find(|r| r.current).map(|r| r.exact)),
+            );
+        }
+        // The premise: the edits did change the step's own figure (1 MP, then 4 MP x $0.025).
+        assert_ne!(first_costs[0], first_costs[1]);
+        assert_ne!(first_costs[1], first_costs[3]);
+        assert_eq!(first_costs[2], None);
+        Ok(())
     }
 }

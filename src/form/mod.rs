@@ -24,7 +24,7 @@ mod view;
 
 pub use compare_view::{
     alternatives_view, files, usage_view, AltRow, AlternativesView, BlendView, BudgetView, Files,
-    PlanColumn, StepPercentiles, UsageView,
+    PlanColumn, Ranking, StepPercentiles, UsageView,
 };
 pub use embed::{embed_code, EmbedCode};
 pub use picker::{picker_html, picker_text, Listing};
