@@ -429,6 +429,17 @@ pub fn StepCard(
     }
 }
 
+/// The row of `model` in a ranking.
+fn find_row<'a>(
+    list: &'a Option<Result<crate::form::AlternativesView, String>>,
+    model: &str,
+) -> Option<&'a crate::form::AltRow> {
+    match list {
+        Some(Ok(v)) => v.rows.iter().find(|r| r.model == model),
+        _ => None,
+    }
+}
+
 /// One ranked alternative: its cells follow the list, so the row is built once per model.
 fn alt_row(
     list: Memo<Option<Result<crate::form::AlternativesView, String>>>,
@@ -436,18 +447,30 @@ fn alt_row(
     current: bool,
     use_row: impl Fn(String, Vec<(String, String)>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let key = model.clone();
-    let row = Memo::new(move |_| {
-        list.with(|l| match l {
-            Some(Ok(v)) => v.rows.iter().find(|r| r.model == key).cloned(),
-            _ => None,
+    // What a row's cells show: (per action, every digit, ratio, adjusted options).
+    type Cells = (String, String, String, String);
+    let key = StoredValue::new(model.clone());
+    let cells = Memo::new(move |_| {
+        list.with(|l| {
+            key.with_value(|k| find_row(l, k)).map(|r| -> Cells {
+                (
+                    r.cost_per_action.clone(),
+                    r.exact.clone(),
+                    r.ratio.clone(),
+                    r.adjusted.clone(),
+                )
+            })
         })
     });
-    let cell = move |f: fn(&crate::form::AltRow) -> String| {
-        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    let cell = move |f: fn(&Cells) -> String| {
+        move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
     };
-    let name = row.with_untracked(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default());
-    let adjusted = cell(|r| r.adjusted.clone());
+    let name = list.with_untracked(|l| {
+        find_row(l, &model)
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    });
+    let adjusted = cell(|c| c.3.clone());
     let label = format!("Use {model}");
     let m = model.clone();
     let data_model = model.clone();
@@ -455,14 +478,14 @@ fn alt_row(
         <tr data-testid="alt-row" data-model=data_model class:gc-current=current>
             <td><span class="gc-alt-name">{name}</span><small>{model}</small>
                 {move || { let a = adjusted(); (!a.is_empty()).then(|| view! { <small class="gc-note">{format!("adjusted: {a}")}</small> }) }}</td>
-            <td class="gc-num" data-exact=cell(|r| r.exact.clone())>{cell(|r| r.cost_per_action.clone())}</td>
-            <td class="gc-num">{cell(|r| r.ratio.clone())}</td>
+            <td class="gc-num" data-exact=cell(|c| c.1.clone())>{cell(|c| c.0.clone())}</td>
+            <td class="gc-num">{cell(|c| c.2.clone())}</td>
             <td>{if current {
                 view! { <span class="gc-note">"current"</span> }.into_any()
             } else {
                 view! { <button type="button" class="gc-link-button" data-testid="alt-use" aria-label=label
                     on:click=move |_| {
-                        let options = row.with_untracked(|r| r.as_ref().map(|r| r.options.clone()).unwrap_or_default());
+                        let options = list.with_untracked(|l| key.with_value(|k| find_row(l, k)).map(|r| r.options.clone()).unwrap_or_default());
                         use_row(m.clone(), options)
                     }>"Use"</button> }.into_any()
             }}</td>
