@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use gencost::engine::{
-    assess, compare, parse_query, percentiles, quote, read_query, report, Catalog,
+    assess, compare, parse_query, percentiles, quote, read_query, report, Catalog, Costs, Prepared,
 };
 
 /// "Make my avatar": 4 images (1024x1024, 20 % rejected), a 2 MP edit, an 8 s clip failing over to Kling.
@@ -69,6 +69,33 @@ fn main() {
             let _ = black_box(quote(black_box(&catalog), black_box(&image)));
         });
     }
+    // Issue 12: the figures of a prepared scenario (options resolved, retry maths done once);
+    // every figure involving a price is computed on each call, into one reused `Costs`.
+    let mut out = Costs::default();
+    if let Ok(image) = parse_query("model=fal-ai/flux/dev&w=1024&h=768&retry=20") {
+        if let Ok(p) = Prepared::new(&catalog, &image) {
+            rate("one image quote, prepared", || {
+                let _ = black_box(black_box(&p).costs_into(&mut out));
+            });
+        }
+    }
+    match Prepared::new(&catalog, &scenario) {
+        Ok(p) => {
+            if let Ok(c) = p.costs() {
+                println!(
+                    "prepared cost per action: {}",
+                    c.cost_per_action.map(|d| d.to_string()).unwrap_or_default()
+                );
+            }
+            rate("3-step workflow quote, prepared", || {
+                let _ = black_box(black_box(&p).costs_into(&mut out));
+            });
+        }
+        Err(e) => println!("prepare: {e}"),
+    }
+    rate("prepare the 3-step workflow (assess once)", || {
+        let _ = black_box(Prepared::new(black_box(&catalog), black_box(&scenario)));
+    });
     rate("quote (scenario already parsed)", || {
         let _ = black_box(quote(black_box(&catalog), black_box(&scenario)));
     });

@@ -1,6 +1,9 @@
 //! Property tests: the codec round-trips, costs never decrease when n, seconds, pixels or the
 //! rejection rate grow and are never negative, and no input makes the engine panic.
 
+mod common;
+
+use common::value_at;
 use gencost::engine::catalog::Domain;
 use gencost::engine::{
     parse_query, parse_query_lenient, quote, to_query, Catalog, Fallback, Scenario, Step,
@@ -151,19 +154,7 @@ const GROWING: [&str; 9] = [
     "w", "h", "sec", "frames", "chars", "gpu_s", "in_w", "in_h", "gpus",
 ];
 
-/// A valid value of the option: the `pick`-th allowed value (modulo), for ranges a point in it.
-fn value_at(domain: &Domain, pick: u32) -> String {
-    match domain {
-        Domain::Values(v) => v[pick as usize % v.len()].clone(),
-        Domain::Range { min, max, step } => {
-            let st = step.unwrap_or(Decimal::ONE);
-            let span = ((*max - *min) / st).floor();
-            let k = Decimal::from(pick) % (span + Decimal::ONE);
-            (*min + k * st).normalize().to_string()
-        }
-    }
-}
-
+/// Two values of the option, the smaller first.
 fn sorted_values(domain: &Domain, a: u32, b: u32) -> (String, String) {
     let (x, y) = (value_at(domain, a), value_at(domain, b));
     let (dx, dy) = (x.parse::<Decimal>().ok(), y.parse::<Decimal>().ok());

@@ -414,7 +414,7 @@ fn bills(
     let p = price_generation(primary, &input.options, prefix)?;
     let fb = match fallback {
         Some((m, percent)) => Some((
-            calc.div(percent, Decimal::ONE_HUNDRED, "failover")?,
+            failover_share(percent, calc)?,
             price_generation(m, &input.options, prefix)?,
         )),
         None => None,
@@ -431,18 +431,61 @@ fn bills(
         (Priced::Known(g), None) => Ok(g.cost),
         (Priced::Known(g), Some((share, other))) => match other {
             Priced::Unknown { model, reason } => Err(format!("fallback {model}: {reason}")),
-            Priced::Known(f) => {
-                let keep = calc.sub(Decimal::ONE, *share, "failover")?;
-                let a = calc.mul(keep, g.cost, "failover blend")?;
-                let b = calc.mul(*share, f.cost, "failover blend")?;
-                Ok(calc.add(a, b, "failover blend")?)
-            }
+            Priced::Known(f) => Ok(blend(*share, g.cost, f.cost, calc)?),
         },
     };
     Ok((p, fb, cost))
 }
 
-fn attempts(r_percent: Decimal, max: Option<u32>, calc: &mut Calc) -> Result<Attempts, Error> {
+/// The cost of a generation when a fallback serves `share` (0 to 1) of them:
+/// (1 - share) x primary + share x fallback.
+pub(crate) fn blend(
+    share: Decimal,
+    primary: Decimal,
+    fallback: Decimal,
+    calc: &mut Calc,
+) -> Result<Decimal, Error> {
+    let keep = calc.sub(Decimal::ONE, share, "failover")?;
+    let a = calc.mul(keep, primary, "failover blend")?;
+    let b = calc.mul(share, fallback, "failover blend")?;
+    calc.add(a, b, "failover blend")
+}
+
+/// The failover share as a fraction: percent / 100.
+pub(crate) fn failover_share(percent: Decimal, calc: &mut Calc) -> Result<Decimal, Error> {
+    calc.div(percent, Decimal::ONE_HUNDRED, "failover")
+}
+
+/// Cost per accepted output: c / (1 - r).
+pub(crate) fn per_accepted_output(
+    c: Decimal,
+    a: &Attempts,
+    calc: &mut Calc,
+) -> Result<Decimal, Error> {
+    let accept = Decimal::ONE
+        .checked_sub(a.rejection_rate)
+        .ok_or_else(|| Error::Overflow("cost per accepted output".into()))?;
+    calc.div(c, accept, "cost per accepted output")
+}
+
+/// Expected cost per action: n x c, then x expected attempts.
+pub(crate) fn per_action(
+    n: u32,
+    c: Decimal,
+    a: &Attempts,
+    calc: &mut Calc,
+) -> Result<Decimal, Error> {
+    let nc = calc.mul(Decimal::from(n), c, "cost per action")?;
+    calc.mul(nc, a.expected, "cost per action")
+}
+
+/// Rejection rate, expected attempts per output and the chance of no output, from the rate in
+/// percent and the attempt cap.
+pub(crate) fn attempts(
+    r_percent: Decimal,
+    max: Option<u32>,
+    calc: &mut Calc,
+) -> Result<Attempts, Error> {
     // 0 <= retry < 100 (read and checked), so 1 - r > 0
     let r = calc.div(r_percent, Decimal::ONE_HUNDRED, "rejection rate")?;
     let accept = calc.sub(Decimal::ONE, r, "acceptance rate")?;
@@ -533,18 +576,12 @@ fn assess_step(
         }
     }
     if let (Some(Ok(c)), Some(a)) = (&out.cost_per_generation, out.attempts) {
-        let accept = Decimal::ONE.checked_sub(a.rejection_rate);
-        let per_output = accept.map(|q| calc.div(*c, q, "cost per accepted output"));
-        match per_output {
-            Some(Ok(v)) => out.cost_per_accepted_output = Some(v),
-            Some(Err(e)) => problems.push(e),
-            None => problems.push(Error::Overflow("cost per accepted output".into())),
+        match per_accepted_output(*c, &a, &mut calc) {
+            Ok(v) => out.cost_per_accepted_output = Some(v),
+            Err(e) => problems.push(e),
         }
         if let Some(n) = input.n {
-            let per_action = calc
-                .mul(Decimal::from(n), *c, "cost per action")
-                .and_then(|nc| calc.mul(nc, a.expected, "cost per action"));
-            match per_action {
+            match per_action(n, *c, &a, &mut calc) {
                 Ok(v) => out.expected_cost_per_action = Some(v),
                 Err(e) => problems.push(e),
             }

@@ -76,6 +76,11 @@ impl Calc {
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
     pub(crate) fn div(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        // Most lines are priced per 1 unit: `a / 1` is `a`, exactly (the same digits and scale
+        // as the division gives), without a division and its check.
+        if is_one(b) {
+            return Ok(a);
+        }
         let r = a.checked_div(b).ok_or_else(|| overflow(what))?;
         let mut back = Calc::default();
         match back.mul(r, b, what) {
@@ -90,6 +95,10 @@ impl Calc {
     /// # Errors
     /// [`Error::Overflow`] naming `what`.
     pub(crate) fn add(&mut self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        // A sum that starts from 0: `b` itself (a plain 0 adds no digits).
+        if a.mantissa() == 0 && a.scale() == 0 {
+            return Ok(b);
+        }
         let r = a.checked_add(b).ok_or_else(|| overflow(what))?;
         // A sum keeps the larger scale unless it had to be rounded.
         if r.scale() < a.scale().max(b.scale()) {
@@ -139,6 +148,10 @@ impl Calc {
         step: Decimal,
         what: &str,
     ) -> Result<Decimal, Error> {
+        // Up to a whole unit (megapixels, seconds): the ceiling, exactly.
+        if is_one(step) {
+            return Ok(q.ceil());
+        }
         let mut inner = Calc::default();
         let units = inner.div(q, step, what)?.ceil();
         let up = inner.mul(units, step, what)?;
@@ -155,6 +168,11 @@ impl Calc {
         }
         Ok(up)
     }
+}
+
+/// True for 1 written as `1` (a division by it gives back the same digits).
+fn is_one(d: Decimal) -> bool {
+    d.mantissa() == 1 && d.scale() == 0
 }
 
 fn overflow(what: &str) -> Error {

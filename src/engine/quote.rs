@@ -74,7 +74,7 @@ impl Priced {
 }
 
 /// The costs of a step whose price is known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StepCosts {
     /// One billed attempt that yields one output (blended when a fallback serves a share).
     pub cost_per_generation: Decimal,
@@ -427,12 +427,7 @@ pub(crate) fn price_generation(
         items.push(item);
     }
     for m in multipliers.iter().filter(|m| matches(&m.when, &options)) {
-        let less_one = calc
-            .sub(m.factor, Decimal::ONE, what("multiplier"))
-            .map_err(in_model)?;
-        let extra = calc
-            .mul(total, less_one, what("multiplier"))
-            .map_err(in_model)?;
+        let (less_one, extra) = multiplied(total, m.factor, &mut calc).map_err(in_model)?;
         // What the multiplier adds: (factor - 1) x the bill so far, so the line's own
         // arithmetic holds (vector style x2: 1 x $0.04 = $0.04 more).
         items.push(LineItem {
@@ -443,17 +438,12 @@ pub(crate) fn price_generation(
             per: Decimal::ONE,
             amount: extra,
         });
-        total = calc
-            .add(total, extra, what("multiplier"))
-            .map_err(in_model)?;
+        total = calc.add(total, extra, "multiplier").map_err(in_model)?;
     }
     if let Some(step) = total_round_up_to {
         // The provider rounds the whole bill up (gpt-image-2 on fal: to $0.0001); the
         // difference is a line of its own, so the lines still add up to the cost.
-        let rounded = calc
-            .round_up_to(total, *step, what("total"))
-            .map_err(in_model)?;
-        let up = calc.sub(rounded, total, what("total")).map_err(in_model)?;
+        let (rounded, up) = rounded_total(total, *step, &mut calc).map_err(in_model)?;
         items.push(LineItem {
             label: format!("rounded up to ${}", step.normalize()),
             quantity: up.normalize(),
@@ -473,18 +463,22 @@ pub(crate) fn price_generation(
     }))
 }
 
-fn matches(when: &BTreeMap<String, String>, options: &BTreeMap<String, String>) -> bool {
+pub(crate) fn matches(when: &BTreeMap<String, String>, options: &BTreeMap<String, String>) -> bool {
     when.iter().all(|(k, v)| options.get(k) == Some(v))
 }
 
-fn number(model: &Model, options: &BTreeMap<String, String>, name: &str) -> Result<Decimal, Error> {
+pub(crate) fn number(
+    model: &Model,
+    options: &BTreeMap<String, String>,
+    name: &str,
+) -> Result<Decimal, Error> {
     options
         .get(name)
         .and_then(|v| super::money::parse_decimal(v))
         .ok_or_else(|| Error::field(Some(&model.id), name, "the option has no numeric value"))
 }
 
-fn lookup(
+pub(crate) fn lookup(
     model: &Model,
     table: &Table,
     options: &BTreeMap<String, String>,
@@ -517,6 +511,7 @@ fn bill_line(
     calc: &mut Calc,
 ) -> Result<LineItem, Error> {
     let what = rule.label.as_str();
+    let num = |name: &str| number(model, options, name);
     let quantity = match &rule.quantity {
         Quantity::Output => Decimal::ONE,
         Quantity::Option {
@@ -524,18 +519,12 @@ fn bill_line(
             divide_by,
             times,
         } => {
-            let mut q = number(model, options, name)?;
-            if let Some(d) = divide_by {
-                q = calc.div(q, *d, what)?;
-            }
-            if let Some(t) = times {
-                q = calc.mul(q, number(model, options, t)?, what)?;
-            }
-            q
+            let v = num(name)?;
+            let t = times.as_deref().map(num).transpose()?;
+            option_quantity(v, *divide_by, t, calc, what)?
         }
         Quantity::Megapixels { w, h, px_per_mp } => {
-            let px = calc.mul(number(model, options, w)?, number(model, options, h)?, what)?;
-            calc.div(px, *px_per_mp, what)?
+            megapixels(num(w)?, num(h)?, *px_per_mp, calc, what)?
         }
         Quantity::VideoTokens {
             w,
@@ -543,30 +532,105 @@ fn bill_line(
             sec,
             fps,
             px_per_token,
-        } => {
-            let fps_sec = calc.mul(*fps, number(model, options, sec)?, what)?;
-            let frames = calc.add(fps_sec, Decimal::ONE, what)?;
-            let px = calc.mul(number(model, options, w)?, number(model, options, h)?, what)?;
-            let tokens_px = calc.mul(px, frames, what)?;
-            calc.div(tokens_px, *px_per_token, what)?
-        }
+        } => video_tokens(num(w)?, num(h)?, num(sec)?, *fps, *px_per_token, calc, what)?,
         Quantity::Lookup(table) => lookup(model, table, options)?,
         Quantity::Product { factors, divide_by } => {
             let mut q = Decimal::ONE;
             for f in factors {
                 let v = match f {
-                    Factor::Option(name) => number(model, options, name)?,
+                    Factor::Option(name) => num(name)?,
                     Factor::Constant(c) => *c,
                     Factor::Lookup(t) => lookup(model, t, options)?,
                 };
                 q = calc.mul(q, v, what)?;
             }
-            match divide_by {
-                Some(d) => calc.div(q, *d, what)?,
-                None => q,
-            }
+            divided(q, *divide_by, calc, what)?
         }
     };
+    let unit_price = match &rule.price {
+        Price::Fixed(p) => *p,
+        Price::Table(t) => lookup(model, t, options)?,
+    };
+    let (billable, amount) = billed(rule, quantity, unit_price, calc)?;
+    Ok(LineItem {
+        label: rule.label.clone(),
+        quantity: quantity.normalize(),
+        billable_quantity: billable.normalize(),
+        unit_price: unit_price.normalize(),
+        per: rule.per,
+        amount: amount.normalize(),
+    })
+}
+
+// The arithmetic of a bill, shared by the bill with its line items (above) and the prepared
+// scenario's figures (`prepared.rs`): one formula each, whatever reads the option values.
+
+/// An option's value, divided by a constant and times another option: `frames / 16 fps`.
+pub(crate) fn option_quantity(
+    value: Decimal,
+    divide_by: Option<Decimal>,
+    times: Option<Decimal>,
+    calc: &mut Calc,
+    what: &str,
+) -> Result<Decimal, Error> {
+    let mut q = divided(value, divide_by, calc, what)?;
+    if let Some(t) = times {
+        q = calc.mul(q, t, what)?;
+    }
+    Ok(q)
+}
+
+/// `q / d`, or `q` without a divisor.
+pub(crate) fn divided(
+    q: Decimal,
+    divide_by: Option<Decimal>,
+    calc: &mut Calc,
+    what: &str,
+) -> Result<Decimal, Error> {
+    match divide_by {
+        Some(d) => calc.div(q, d, what),
+        None => Ok(q),
+    }
+}
+
+/// w x h / pixels per megapixel.
+pub(crate) fn megapixels(
+    w: Decimal,
+    h: Decimal,
+    px_per_mp: Decimal,
+    calc: &mut Calc,
+    what: &str,
+) -> Result<Decimal, Error> {
+    let px = calc.mul(w, h, what)?;
+    calc.div(px, px_per_mp, what)
+}
+
+/// w x h x (fps x seconds + 1) / pixels per token.
+pub(crate) fn video_tokens(
+    w: Decimal,
+    h: Decimal,
+    sec: Decimal,
+    fps: Decimal,
+    px_per_token: Decimal,
+    calc: &mut Calc,
+    what: &str,
+) -> Result<Decimal, Error> {
+    let fps_sec = calc.mul(fps, sec, what)?;
+    let frames = calc.add(fps_sec, Decimal::ONE, what)?;
+    let px = calc.mul(w, h, what)?;
+    let tokens_px = calc.mul(px, frames, what)?;
+    calc.div(tokens_px, px_per_token, what)
+}
+
+/// A line's billable quantity (rounded up, at least its minimum, less what is included) and
+/// its amount, billable x unit price / per.
+pub(crate) fn billed(
+    rule: &LineRule,
+    quantity: Decimal,
+    unit_price: Decimal,
+    calc: &mut Calc,
+) -> Result<(Decimal, Decimal), Error> {
+    let what = rule.label.as_str();
     let mut billable = quantity;
     if let Some(step) = rule.round_up_to {
         billable = calc.round_up_to(billable, step, what)?;
@@ -579,18 +643,29 @@ fn bill_line(
     if let Some(inc) = rule.included {
         billable = calc.sub(billable, inc, what)?.max(Decimal::ZERO);
     }
-    let unit_price = match &rule.price {
-        Price::Fixed(p) => *p,
-        Price::Table(t) => lookup(model, t, options)?,
-    };
     let gross = calc.mul(billable, unit_price, what)?;
     let amount = calc.div(gross, rule.per, what)?;
-    Ok(LineItem {
-        label: rule.label.clone(),
-        quantity: quantity.normalize(),
-        billable_quantity: billable.normalize(),
-        unit_price: unit_price.normalize(),
-        per: rule.per,
-        amount: amount.normalize(),
-    })
+    Ok((billable, amount))
+}
+
+/// What a multiplier adds to a bill: (factor - 1, (factor - 1) x total).
+pub(crate) fn multiplied(
+    total: Decimal,
+    factor: Decimal,
+    calc: &mut Calc,
+) -> Result<(Decimal, Decimal), Error> {
+    let less_one = calc.sub(factor, Decimal::ONE, "multiplier")?;
+    let extra = calc.mul(total, less_one, "multiplier")?;
+    Ok((less_one, extra))
+}
+
+/// A bill rounded up to a multiple of `step` by its provider: (rounded, what it added).
+pub(crate) fn rounded_total(
+    total: Decimal,
+    step: Decimal,
+    calc: &mut Calc,
+) -> Result<(Decimal, Decimal), Error> {
+    let rounded = calc.round_up_to(total, step, "total")?;
+    let up = calc.sub(rounded, total, "total")?;
+    Ok((rounded, up))
 }

@@ -20,6 +20,20 @@ pub fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap_or_else(|e| panic!("bad decimal {s:?} in the test: {e}"))
 }
 
+/// The value of an option's domain that `pick` lands on: a listed value, or a step of a range.
+pub fn value_at(domain: &gencost::engine::catalog::Domain, pick: u32) -> String {
+    use gencost::engine::catalog::Domain;
+    match domain {
+        Domain::Values(v) => v[pick as usize % v.len()].clone(),
+        Domain::Range { min, max, step } => {
+            let st = step.unwrap_or(Decimal::ONE);
+            let span = ((*max - *min) / st).floor();
+            let k = Decimal::from(pick) % (span + Decimal::ONE);
+            (*min + k * st).normalize().to_string()
+        }
+    }
+}
+
 /// The embedded default catalog, loaded once.
 pub fn cat() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
