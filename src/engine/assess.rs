@@ -456,16 +456,20 @@ pub(crate) fn failover_share(percent: Decimal, calc: &mut Calc) -> Result<Decima
     calc.div(percent, Decimal::ONE_HUNDRED, "failover")
 }
 
-/// Cost per accepted output: c / (1 - r).
+/// The acceptance rate, 1 - r.
+pub(crate) fn acceptance(a: &Attempts) -> Result<Decimal, Error> {
+    Decimal::ONE
+        .checked_sub(a.rejection_rate)
+        .ok_or_else(|| Error::Overflow("cost per accepted output".into()))
+}
+
+/// Cost per accepted output: c / (1 - r), given 1 - r.
 pub(crate) fn per_accepted_output(
     c: Decimal,
-    a: &Attempts,
+    acceptance: Decimal,
     calc: &mut Calc,
 ) -> Result<Decimal, Error> {
-    let accept = Decimal::ONE
-        .checked_sub(a.rejection_rate)
-        .ok_or_else(|| Error::Overflow("cost per accepted output".into()))?;
-    calc.div(c, accept, "cost per accepted output")
+    calc.div(c, acceptance, "cost per accepted output")
 }
 
 /// Expected cost per action: n x c, then x expected attempts.
@@ -576,7 +580,7 @@ fn assess_step(
         }
     }
     if let (Some(Ok(c)), Some(a)) = (&out.cost_per_generation, out.attempts) {
-        match per_accepted_output(*c, &a, &mut calc) {
+        match acceptance(&a).and_then(|q| per_accepted_output(*c, q, &mut calc)) {
             Ok(v) => out.cost_per_accepted_output = Some(v),
             Err(e) => problems.push(e),
         }

@@ -17,7 +17,8 @@
 use rust_decimal::Decimal;
 
 use super::assess::{
-    assess_scenario, attempts, blend, failover_share, per_accepted_output, per_action, Attempts,
+    acceptance, assess_scenario, attempts, blend, failover_share, per_accepted_output, per_action,
+    Attempts,
 };
 use super::catalog::{Billing, Catalog, Factor, LineRule, Model, Price, Quantity};
 use super::money::Calc;
@@ -43,6 +44,8 @@ struct PreparedStep<'c> {
     n: u32,
     /// The retry maths, from the step's `retry` and `max` alone.
     attempts: Attempts,
+    /// 1 - the rejection rate.
+    acceptance: Decimal,
     /// False when the share or the retry maths had to round a quotient.
     exact: bool,
 }
@@ -79,6 +82,14 @@ enum Count {
         w: Decimal,
         h: Decimal,
         px_per_mp: Decimal,
+    },
+    /// w x h x (1 / pixels per megapixel), where that reciprocal is an exact decimal (2^-20
+    /// is) and the product was checked to equal the quotient: a multiplication instead of a
+    /// division.
+    MegapixelsTimes {
+        w: Decimal,
+        h: Decimal,
+        per_px: Decimal,
     },
     VideoTokens {
         w: Decimal,
@@ -170,6 +181,7 @@ impl<'c> Prepared<'c> {
                 primary,
                 fallback,
                 n: step.n,
+                acceptance: acceptance(&attempts)?,
                 attempts,
                 exact: calc.is_exact(),
             });
@@ -218,7 +230,7 @@ impl<'c> Prepared<'c> {
             *slot = match cost {
                 Some(c) => Some(StepCosts {
                     cost_per_generation: c,
-                    cost_per_accepted_output: per_accepted_output(c, a, &mut calc)?,
+                    cost_per_accepted_output: per_accepted_output(c, s.acceptance, &mut calc)?,
                     expected_cost_per_action: per_action(s.n, c, a, &mut calc)?,
                 }),
                 None => None,
@@ -276,11 +288,9 @@ fn bill<'c>(model: &'c Model, priced: Option<&Priced>) -> Result<Bill<'c>, Error
                 divide_by: *divide_by,
                 times: times.as_deref().map(num).transpose()?,
             },
-            Quantity::Megapixels { w, h, px_per_mp } => Count::Megapixels {
-                w: num(w)?,
-                h: num(h)?,
-                px_per_mp: *px_per_mp,
-            },
+            Quantity::Megapixels { w, h, px_per_mp } => {
+                megapixel_count(num(w)?, num(h)?, *px_per_mp, &rule.label)
+            }
             Quantity::VideoTokens {
                 w,
                 h,
@@ -329,6 +339,27 @@ fn bill<'c>(model: &'c Model, priced: Option<&Priced>) -> Result<Bill<'c>, Error
     })
 }
 
+/// How a megapixel line counts: by the exact reciprocal of the pixels per megapixel when it
+/// gives the quotient's very value, exactly, for these sides; otherwise by the division.
+fn megapixel_count(w: Decimal, h: Decimal, px_per_mp: Decimal, what: &str) -> Count {
+    let by_division = |calc: &mut Calc| megapixels(w, h, px_per_mp, calc, what);
+    let mut exact = Calc::default();
+    let per_px = exact.div(Decimal::ONE, px_per_mp, what);
+    let times = per_px.and_then(|r| {
+        let px = exact.mul(w, h, what)?;
+        Ok((r, exact.mul(px, r, what)?))
+    });
+    let mut divided = Calc::default();
+    match (times, by_division(&mut divided)) {
+        (Ok((per_px, product)), Ok(quotient))
+            if product == quotient && exact.is_exact() && divided.is_exact() =>
+        {
+            Count::MegapixelsTimes { w, h, per_px }
+        }
+        _ => Count::Megapixels { w, h, px_per_mp },
+    }
+}
+
 impl Bill<'_> {
     /// The cost of one generation (`None`: the price is unknown), as `price_generation` bills
     /// it: each line's amount as its line item holds it, then the multipliers, then the
@@ -358,6 +389,9 @@ impl Bill<'_> {
                     times,
                 } => option_quantity(*value, *divide_by, *times, calc, what),
                 Count::Megapixels { w, h, px_per_mp } => megapixels(*w, *h, *px_per_mp, calc, what),
+                Count::MegapixelsTimes { w, h, per_px } => calc
+                    .mul(*w, *h, what)
+                    .and_then(|px| calc.mul(px, *per_px, what)),
                 Count::VideoTokens {
                     w,
                     h,
