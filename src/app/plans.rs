@@ -12,7 +12,8 @@ pub fn PlanTabs() -> impl IntoView {
     let form = ctx.form;
     let count = move || form.with(|f| f.plans.len());
     let active = move || form.with(|f| f.active);
-    let tabs = move || {
+    // A memo: the tab buttons are rebuilt only when a label changes, not on every keystroke.
+    let tabs = Memo::new(move |_| {
         form.with(|f| {
             f.plans
                 .iter()
@@ -27,7 +28,7 @@ pub fn PlanTabs() -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     let name = move || {
         form.with(|f| {
             f.plans
@@ -58,7 +59,7 @@ pub fn PlanTabs() -> impl IntoView {
         <Show when=move || { count() > 1 }>
             <div class="gc-plans-bar">
                 <div class="gc-tabs" role="tablist" aria-label="Plans">
-                    {move || tabs().into_iter().map(|(i, label)| view! {
+                    {move || tabs.get().into_iter().map(|(i, label)| view! {
                         <button type="button" role="tab" class="gc-tab" data-testid=format!("plan-tab-{}", i + 1)
                             aria-selected=move || (active() == i).to_string()
                             on:click=move |_| form.update(|f| f.select_plan(i))>{label}</button>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::Ctx;
 use crate::engine::Catalog;
-use crate::form::{picker_html, Control, Listing, Ranking, StepView, SIZE_PRESETS};
+use crate::form::{picker_html, Control, Listing, Ranking, StepForm, StepView, SIZE_PRESETS};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,30 +18,57 @@ fn step_memo() -> Memo<Option<StepView>> {
     expect_context::<StepMemo>().0
 }
 
-fn index_of(ctx: Ctx, id: u64) -> Option<usize> {
-    ctx.form.with(|f| f.steps().iter().position(|s| s.id == id))
+/// The step's place among the steps and its fields as typed, each a memo made once per card.
+///
+/// # Design
+/// Fields read these rather than the form: a keystroke re-runs the closures of the step it was
+/// typed in, not every field of every step (each one a subscriber of the whole form, which
+/// Leptos notifies one by one), and a field's test id follows the step's place alone.
+#[derive(Clone, Copy)]
+struct StepFields {
+    place: Memo<Option<usize>>,
+    fields: Memo<Option<StepForm>>,
 }
 
-fn field(ctx: Ctx, id: u64, key: &'static str) -> String {
-    ctx.form.with(|f| {
-        f.steps()
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.get(key).to_string())
+impl StepFields {
+    fn new(ctx: Ctx, id: u64) -> StepFields {
+        StepFields {
+            place: Memo::new(move |_| ctx.form.with(|f| f.steps().iter().position(|s| s.id == id))),
+            fields: Memo::new(move |_| {
+                ctx.form
+                    .with(|f| f.steps().iter().find(|s| s.id == id).cloned())
+            }),
+        }
+    }
+}
+
+/// The fields of the step whose card is being built.
+fn step_fields() -> StepFields {
+    expect_context::<StepFields>()
+}
+
+fn index_of(s: StepFields) -> Option<usize> {
+    s.place.get()
+}
+
+fn field(s: StepFields, key: &str) -> String {
+    s.fields.with(|f| {
+        f.as_ref()
+            .map(|f| f.get(key).to_string())
             .unwrap_or_default()
     })
 }
 
 /// The test hook of a field: its share-URL key with the step's prefix (`retry`, `s2.retry`).
-fn testid_of(ctx: Ctx, id: u64, key: &str) -> String {
-    let prefix = index_of(ctx, id)
+fn testid_of(s: StepFields, key: &str) -> String {
+    let prefix = index_of(s)
         .map(crate::engine::scenario::step_prefix)
         .unwrap_or_default();
     format!("{prefix}{key}")
 }
 
-fn set(ctx: Ctx, id: u64, key: &str, value: String) {
-    if let Some(i) = index_of(ctx, id) {
+fn set(ctx: Ctx, s: StepFields, key: &str, value: String) {
+    if let Some(i) = s.place.get_untracked() {
         ctx.form.update(|f| f.set(i, key, &value));
     }
 }
@@ -86,8 +113,9 @@ fn TextField(
     placeholder: &'static str,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let fields = step_fields();
     let step = step_memo();
-    let testid = move || testid_of(ctx, id, key);
+    let testid = move || testid_of(fields, key);
     view! {
         <label class="gc-field">
             <span>{label}<small>{hint}</small></span>
@@ -97,8 +125,8 @@ fn TextField(
                 id=dom_id(id, key)
                 data-testid=testid
                 placeholder=placeholder
-                prop:value=move || field(ctx, id, key)
-                on:input=move |ev| set(ctx, id, key, event_target_value(&ev))
+                prop:value=move || field(fields, key)
+                on:input=move |ev| set(ctx, fields, key, event_target_value(&ev))
                 aria-invalid=move || error_of(step, key).is_some().to_string()
                 aria-describedby=dom_id(id, &format!("{key}-err"))
             />
@@ -118,11 +146,12 @@ fn ModelPicker(
     label: &'static str,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let fields = step_fields();
     let step = step_memo();
     let search = RwSignal::new(String::new());
     // Only a new model re-renders the list, not every keystroke elsewhere in the form.
-    let current = Memo::new(move |_| field(ctx, id, key));
-    let testid = move || testid_of(ctx, id, key);
+    let current = Memo::new(move |_| field(fields, key));
+    let testid = move || testid_of(fields, key);
     // The list as one HTML string: the browser parses it in one call, where an element per
     // model (over 1,200 options on a 3-step page) cost most of the first render. The first
     // render lists only the selected model, which is all a closed picker shows; the whole list
@@ -162,7 +191,7 @@ fn ModelPicker(
     };
     let on_change = move |ev| {
         let value = event_target_value(&ev);
-        if let Some(i) = index_of(ctx, id) {
+        if let Some(i) = fields.place.get_untracked() {
             if key == "model" {
                 ctx.catalog
                     .with_untracked(|c| ctx.form.update(|f| f.set_model(c, i, &value)));
@@ -199,33 +228,39 @@ fn Options(
     id: u64,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let fields = step_fields();
     let step = step_memo();
     // Recomputed on every change, but the fields are rendered again only when the model's
     // option names change (a new model), so a field being typed in is never replaced.
     let names = Memo::new(move |_| {
-        step.get()
-            .map(|v| v.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>())
-            .unwrap_or_default()
+        step.with(|v| {
+            v.as_ref()
+                .map(|v| v.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     });
     let has_size = move || {
-        step.get().is_some_and(|v| {
-            v.options
-                .iter()
-                .any(|o| o.name == "w" && matches!(o.control, Control::Number { .. }))
-                && v.options.iter().any(|o| o.name == "h")
+        step.with(|v| {
+            v.as_ref().is_some_and(|v| {
+                v.options
+                    .iter()
+                    .any(|o| o.name == "w" && matches!(o.control, Control::Number { .. }))
+                    && v.options.iter().any(|o| o.name == "h")
+            })
         })
     };
     let preset_value = move || {
-        let v = step.get();
         let get = |n: &str| {
-            v.as_ref()
-                .and_then(|v| {
-                    v.options
-                        .iter()
-                        .find(|o| o.name == n)
-                        .map(|o| o.value.clone())
-                })
-                .unwrap_or_default()
+            step.with(|v| {
+                v.as_ref()
+                    .and_then(|v| {
+                        v.options
+                            .iter()
+                            .find(|o| o.name == n)
+                            .map(|o| o.value.clone())
+                    })
+                    .unwrap_or_default()
+            })
         };
         let (w, h) = (get("w"), get("h"));
         SIZE_PRESETS
@@ -237,7 +272,7 @@ fn Options(
     let on_preset = move |ev| {
         let name = event_target_value(&ev);
         if let Some((_, w, h)) = SIZE_PRESETS.iter().find(|(n, _, _)| *n == name) {
-            if let Some(i) = index_of(ctx, id) {
+            if let Some(i) = fields.place.get_untracked() {
                 ctx.form.update(|f| {
                     f.set(i, "w", &w.to_string());
                     f.set(i, "h", &h.to_string());
@@ -270,6 +305,7 @@ fn OptionField(
     name: String,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let fields = step_fields();
     let step = step_memo();
     let n = name.clone();
     let opt = move || {
@@ -282,9 +318,9 @@ fn OptionField(
         return ().into_any();
     };
     let key = name.clone();
-    let testid = move || testid_of(ctx, id, &key);
+    let testid = move || testid_of(fields, &key);
     let k2 = name.clone();
-    let set_value = move |ev| set(ctx, id, &k2, event_target_value(&ev));
+    let set_value = move |ev| set(ctx, fields, &k2, event_target_value(&ev));
     let value = {
         let opt = opt.clone();
         move || opt().map(|o| o.value).unwrap_or_default()
@@ -337,18 +373,28 @@ pub fn StepCard(
             .with(|e| e.steps.iter().find(|s| s.id == id).cloned())
     });
     provide_context(StepMemo(step));
-    let number = move || index_of(ctx, id).map(|i| i + 1).unwrap_or(0);
+    let fields = StepFields::new(ctx, id);
+    provide_context(fields);
+    let number = move || index_of(fields).map(|i| i + 1).unwrap_or(0);
     let count = move || ctx.form.with(|f| f.steps().len());
-    let view = move || step.get();
+    // Each part of the card is rebuilt only when its own part of the step's view changes: the
+    // model's source line with the model, not with every keystroke.
+    let model = Memo::new(move |_| step.with(|v| v.as_ref().and_then(|v| v.model.clone())));
+    let figures = Memo::new(move |_| {
+        step.with(|v| {
+            v.as_ref()
+                .map(|v| (v.figures.clone(), v.no_figures.clone()))
+        })
+    });
     let retry_slider = move || {
-        crate::engine::money::parse_decimal(&field(ctx, id, "retry"))
+        crate::engine::money::parse_decimal(&field(fields, "retry"))
             .map(|d| d.round().to_string())
             .unwrap_or_else(|| "0".into())
     };
-    let has_fallback = move || !field(ctx, id, "fallback").is_empty();
+    let has_fallback = move || !field(fields, "fallback").is_empty();
     let act = move |f: fn(&mut crate::form::Form, usize)| {
         move |_| {
-            if let Some(i) = index_of(ctx, id) {
+            if let Some(i) = fields.place.get_untracked() {
                 ctx.form.update(|form| f(form, i));
             }
         }
@@ -365,7 +411,7 @@ pub fn StepCard(
                     disabled=move || { count() <= 1 } on:click=act(|f, i| f.remove_step(i))>"×"</button>
             </div>
             <ModelPicker id=id key="model" label="Model" />
-            {move || view().and_then(|v| v.model).map(|m| {
+            {move || model.get().map(|m| {
                 let changed = m.price_change(&super::browser::today());
                 view! {
                 <p class="gc-source">
@@ -390,7 +436,7 @@ pub fn StepCard(
                 <div class="gc-retry">
                     <TextField id=id key="retry" label="Rejected by your quality gate" hint=" %" placeholder="0" />
                     <input type="range" min="0" max="95" step="1" aria-label="Rejection rate slider"
-                        prop:value=retry_slider on:input=move |ev| set(ctx, id, "retry", event_target_value(&ev)) />
+                        prop:value=retry_slider on:input=move |ev| set(ctx, fields, "retry", event_target_value(&ev)) />
                 </div>
                 <TextField id=id key="max" label="Max attempts per output" placeholder="no cap" />
             </div>
@@ -401,9 +447,8 @@ pub fn StepCard(
                 </Show>
             </div>
             <div class="gc-step-figures" aria-live="polite">
-                {move || view().map(|v| {
+                {move || figures.get().map(|(f, no_figures)| {
                     // Each figure as soon as the fields it depends on are right; a dash for the rest.
-                    let f = v.figures;
                     let any = f.cost_per_generation.is_some() || f.expected_attempts.is_some();
                     let or_dash = |x: Option<String>| x.unwrap_or_else(|| "—".to_string());
                     view! {
@@ -420,11 +465,11 @@ pub fn StepCard(
                                 })}
                             </dl>
                         })}
-                        {v.no_figures.map(|msg| view! { <p class="gc-unknown" data-testid="step-unknown">{msg}</p> })}
+                        {no_figures.map(|msg| view! { <p class="gc-unknown" data-testid="step-unknown">{msg}</p> })}
                     }
                 })}
             </div>
-            <Alternatives id=id />
+            <Alternatives />
         </fieldset>
     }
 }
@@ -496,11 +541,9 @@ fn alt_row(
 /// The models that can do the step's job, cheapest first, each a click away. Ranked again on
 /// every edit while open; nothing is computed while closed.
 #[component]
-fn Alternatives(
-    /// The step's id.
-    id: u64,
-) -> impl IntoView {
+fn Alternatives() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let fields = step_fields();
     let open = RwSignal::new(false);
     // Every model is priced again only when the step's model or options change: an edit of
     // `n`, `retry` or `max` only ranks again.
@@ -509,7 +552,7 @@ fn Alternatives(
         if !open.get() {
             return None;
         }
-        let index = index_of(ctx, id)?;
+        let index = index_of(fields)?;
         ctx.eval.with(|e| {
             let step = e.assessment.steps.get(index)?;
             ctx.catalog.with(|c| {
@@ -549,7 +592,7 @@ fn Alternatives(
         })
     });
     let use_row = move |model: String, options: Vec<(String, String)>| {
-        if let Some(i) = index_of(ctx, id) {
+        if let Some(i) = fields.place.get_untracked() {
             ctx.catalog.with_untracked(|c| {
                 ctx.form
                     .update(|f| f.use_alternative(c, i, &model, &options))
