@@ -19,6 +19,7 @@
 //! root, so its two bounds are floats written to six places: a rate, never an amount.
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::catalog::json::{self, Value};
@@ -286,16 +287,20 @@ impl<'c> UsageLog<'c> {
                 self.header.len()
             ));
         }
-        let mut fields: Vec<(String, Value)> = Vec::new();
+        let mut fields: Vec<(Cow<'_, str>, Value<'_>)> = Vec::new();
         let mut options = BTreeMap::new();
         for (name, cell) in self.header.iter().zip(cells) {
             if cell.is_empty() {
                 continue;
             }
             match name.as_str() {
-                "model" | "action" | "time" => fields.push((name.clone(), Value::String(cell))),
-                "accepted" => fields.push((name.clone(), parse_bool(&cell)?)),
-                "cost" | "billable_units" => fields.push((name.clone(), Value::Number(cell))),
+                "model" | "action" | "time" => {
+                    fields.push((Cow::Borrowed(name), Value::String(Cow::Owned(cell))))
+                }
+                "accepted" => fields.push((Cow::Borrowed(name), parse_bool(&cell)?)),
+                "cost" | "billable_units" => {
+                    fields.push((Cow::Borrowed(name), Value::Number(Cow::Owned(cell))))
+                }
                 _ => {
                     options.insert(name.clone(), cell);
                 }
@@ -451,7 +456,7 @@ pub fn read(catalog: &Catalog, text: &str) -> UsageReport {
     log.finish()
 }
 
-fn parse_bool(s: &str) -> Result<Value, String> {
+fn parse_bool(s: &str) -> Result<Value<'static>, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(Value::Bool(true)),
         "false" | "0" | "no" => Ok(Value::Bool(false)),
@@ -476,13 +481,13 @@ fn read_json_line(text: &str) -> Result<Generation, String> {
 }
 
 /// Takes the value of `key` out of the fields (the values are moved, never copied).
-fn take(fields: &mut Vec<(String, Value)>, key: &str) -> Option<Value> {
+fn take<'a>(fields: &mut Vec<(Cow<'a, str>, Value<'a>)>, key: &str) -> Option<Value<'a>> {
     let i = fields.iter().position(|(k, _)| k == key)?;
     Some(fields.swap_remove(i).1)
 }
 
 /// Options from a JSON object: strings and numbers as written, booleans as `on`/`off`.
-fn options_of_value(v: Value) -> Result<BTreeMap<String, String>, String> {
+fn options_of_value(v: Value<'_>) -> Result<BTreeMap<String, String>, String> {
     let kind = v.kind();
     let Value::Object(o) = v else {
         return Err(format!("`options` is {kind}, not an object"));
@@ -490,11 +495,11 @@ fn options_of_value(v: Value) -> Result<BTreeMap<String, String>, String> {
     let mut options = BTreeMap::new();
     for (k, v) in o.into_pairs() {
         let text = match v {
-            Value::String(s) | Value::Number(s) => s,
+            Value::String(s) | Value::Number(s) => s.into_owned(),
             Value::Bool(b) => if b { "on" } else { "off" }.to_string(),
             other => return Err(format!("option `{k}` is {}", other.kind())),
         };
-        options.insert(k, text);
+        options.insert(k.into_owned(), text);
     }
     Ok(options)
 }
@@ -508,14 +513,14 @@ pub fn options_of_json(text: &str) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// A generation from its fields (JSON values; CSV cells as strings and numbers), taken.
-fn generation(
-    mut fields: Vec<(String, Value)>,
+fn generation<'a>(
+    mut fields: Vec<(Cow<'a, str>, Value<'a>)>,
     options: BTreeMap<String, String>,
 ) -> Result<Generation, String> {
     let model = match take(&mut fields, "model") {
         Some(Value::String(s)) if !s.trim().is_empty() => {
             if s.trim().len() == s.len() {
-                s
+                s.into_owned()
             } else {
                 s.trim().to_string()
             }
@@ -530,7 +535,7 @@ fn generation(
     };
     let action = match take(&mut fields, "action") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s) | Value::Number(s)) => Some(s),
+        Some(Value::String(s) | Value::Number(s)) => Some(s.into_owned()),
         Some(other) => return Err(format!("`action` is {}", other.kind())),
     };
     let mut amount = |name: &str| -> Result<Option<Decimal>, String> {

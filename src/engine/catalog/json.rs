@@ -18,37 +18,39 @@
 // through this module (numbers stay text).
 #![allow(clippy::arithmetic_side_effects)]
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// The largest JSON text the engine reads (4 MiB): a catalog of every model of every provider
 /// fits many times over; anything larger is refused with a message, never read into memory whole.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
-/// A JSON value.
+/// A JSON value. Its text borrows from the JSON text where it can (a string without escapes, a
+/// number, a key): reading a catalog then allocates for lists and objects, not for every word.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     /// The number exactly as written.
-    Number(String),
-    String(String),
-    Array(Vec<Value>),
-    Object(Map),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Value<'a>>),
+    Object(Map<'a>),
 }
 
 /// An object, in key order.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Map(Vec<(String, Value)>);
+pub struct Map<'a>(Vec<(Cow<'a, str>, Value<'a>)>);
 
-impl Map {
-    pub fn get(&self, k: &str) -> Option<&Value> {
+impl<'a> Map<'a> {
+    pub fn get(&self, k: &str) -> Option<&Value<'a>> {
         self.0.iter().find(|(x, _)| x == k).map(|(_, v)| v)
     }
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
     }
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value<'a>)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -60,13 +62,17 @@ impl Map {
         self.0.len()
     }
     /// The pairs, taken (no copy of a key or value).
-    pub fn into_pairs(self) -> Vec<(String, Value)> {
+    pub fn into_pairs(self) -> Vec<(Cow<'a, str>, Value<'a>)> {
         self.0
+    }
+    /// An object of these pairs (the caller has checked that no key is given twice).
+    pub fn from_pairs(pairs: Vec<(Cow<'a, str>, Value<'a>)>) -> Map<'a> {
+        Map(pairs)
     }
 }
 
-impl Value {
-    pub fn get(&self, k: &str) -> Option<&Value> {
+impl<'a> Value<'a> {
+    pub fn get(&self, k: &str) -> Option<&Value<'a>> {
         self.as_object().and_then(|o| o.get(k))
     }
     pub fn as_str(&self) -> Option<&str> {
@@ -75,13 +81,13 @@ impl Value {
             _ => None,
         }
     }
-    pub fn as_array(&self) -> Option<&Vec<Value>> {
+    pub fn as_array(&self) -> Option<&Vec<Value<'a>>> {
         match self {
             Value::Array(a) => Some(a),
             _ => None,
         }
     }
-    pub fn as_object(&self) -> Option<&Map> {
+    pub fn as_object(&self) -> Option<&Map<'a>> {
         match self {
             Value::Object(o) => Some(o),
             _ => None,
@@ -111,7 +117,7 @@ impl Value {
 /// # Errors
 /// A message for text that is not JSON, holds a key twice in one object, nests deeper than 128
 /// levels, or is longer than [`MAX_BYTES`].
-pub fn parse(text: &str) -> Result<Value, String> {
+pub fn parse(text: &str) -> Result<Value<'_>, String> {
     if text.len() > MAX_BYTES {
         return Err(too_large(text.len()));
     }
@@ -146,7 +152,7 @@ struct P<'a> {
     depth: u32,
 }
 
-impl P<'_> {
+impl<'a> P<'a> {
     fn err(&self, what: &str) -> String {
         let upto = &self.b[..self.i.min(self.b.len())];
         let line = upto.iter().filter(|&&c| c == b'\n').count() + 1;
@@ -166,7 +172,7 @@ impl P<'_> {
             false
         }
     }
-    fn lit(&mut self, s: &str, v: Value) -> Result<Value, String> {
+    fn lit(&mut self, s: &str, v: Value<'a>) -> Result<Value<'a>, String> {
         if self.b[self.i..].starts_with(s.as_bytes()) {
             self.i += s.len();
             Ok(v)
@@ -174,7 +180,7 @@ impl P<'_> {
             Err(self.err("expected value"))
         }
     }
-    fn value(&mut self) -> Result<Value, String> {
+    fn value(&mut self) -> Result<Value<'a>, String> {
         match self.b.get(self.i) {
             None => Err(self.err("EOF while parsing a value")),
             Some(b'n') => self.lit("null", Value::Null),
@@ -204,9 +210,9 @@ impl P<'_> {
             }
             Some(b'{') => {
                 self.nest()?;
-                let mut m: Vec<(String, Value)> = Vec::new();
+                let mut m: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
                 // Keys seen, once the object is large enough for a linear scan to matter.
-                let mut seen: Option<BTreeSet<String>> = None;
+                let mut seen: Option<BTreeSet<Cow<'a, str>>> = None;
                 self.ws();
                 if !self.eat(b'}') {
                     loop {
@@ -273,7 +279,7 @@ impl P<'_> {
         }
         self.i - s
     }
-    fn number(&mut self) -> Result<Value, String> {
+    fn number(&mut self) -> Result<Value<'a>, String> {
         let s = self.i;
         self.eat(b'-');
         if self.eat(b'0') {
@@ -292,10 +298,11 @@ impl P<'_> {
                 return Err(self.err("invalid number"));
             }
         }
-        // ASCII only, so always valid UTF-8.
-        Ok(Value::Number(
-            String::from_utf8_lossy(&self.b[s..self.i]).into_owned(),
-        ))
+        // ASCII only, so always a slice of the &str.
+        match self.s.get(s..self.i) {
+            Some(n) => Ok(Value::Number(Cow::Borrowed(n))),
+            None => Err(self.err("invalid number")),
+        }
     }
     fn hex4(&mut self) -> Result<u32, String> {
         let h = self
@@ -311,7 +318,7 @@ impl P<'_> {
             None => Err(self.err("invalid escape")),
         }
     }
-    fn string(&mut self) -> Result<String, String> {
+    fn string(&mut self) -> Result<Cow<'a, str>, String> {
         self.i += 1;
         // The common case, a string without escapes: one copy of the text between the quotes
         // (ASCII quotes are char boundaries of the &str).
@@ -323,7 +330,7 @@ impl P<'_> {
             if self.b[start + n] == b'"' {
                 self.i = start + n + 1;
                 if let Some(text) = self.s.get(start..start + n) {
-                    return Ok(text.to_string());
+                    return Ok(Cow::Borrowed(text));
                 }
                 self.i = start;
             }
@@ -378,15 +385,17 @@ impl P<'_> {
             }
         }
         // The input is a &str and escapes write valid UTF-8.
-        String::from_utf8(out).map_err(|_| self.err("invalid unicode"))
+        String::from_utf8(out)
+            .map(Cow::Owned)
+            .map_err(|_| self.err("invalid unicode"))
     }
 }
 
 /// Reads every element of a list, or the first problem. A loop rather than
 /// `collect::<Result<_, _>>()`, whose adapter costs more wasm per element type.
-pub(crate) fn each<T>(
-    list: &[Value],
-    read: impl Fn(&Value) -> Result<T, String>,
+pub(crate) fn each<'r, 'a, T>(
+    list: &'r [Value<'a>],
+    read: impl Fn(&'r Value<'a>) -> Result<T, String>,
 ) -> Result<Vec<T>, String> {
     let mut out = Vec::with_capacity(list.len());
     for v in list {
@@ -397,14 +406,14 @@ pub(crate) fn each<T>(
 
 /// Reads an object's fields by hand (replaces `#[derive(Deserialize)]` with
 /// `deny_unknown_fields`): `Fields::new(v, &[...])?` then `req_str`/`opt_str`/...
-pub struct Fields<'a>(pub &'a Map);
+pub struct Fields<'a, 'j>(pub &'a Map<'j>);
 
-impl<'a> Fields<'a> {
-    pub fn new(v: &'a Value, allowed: &[&str]) -> Result<Fields<'a>, String> {
+impl<'a, 'j> Fields<'a, 'j> {
+    pub fn new(v: &'a Value<'j>, allowed: &[&str]) -> Result<Fields<'a, 'j>, String> {
         let m = v
             .as_object()
             .ok_or_else(|| format!("invalid type: {}, expected an object", v.kind()))?;
-        if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
+        if let Some(k) = m.keys().find(|k| !allowed.contains(k)) {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
             return Err(format!(
                 "unknown field `{k}`, expected one of {}",
@@ -416,7 +425,7 @@ impl<'a> Fields<'a> {
     pub fn opt_str(&self, k: &str) -> Result<Option<String>, String> {
         match self.0.get(k) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::String(s)) => Ok(Some(s.to_string())),
             Some(v) => Err(format!(
                 "invalid type: {}, expected a string (field `{k}`)",
                 v.kind()
@@ -426,14 +435,14 @@ impl<'a> Fields<'a> {
     pub fn req_str(&self, k: &str) -> Result<String, String> {
         match self.0.get(k) {
             None => Err(format!("missing field `{k}`")),
-            Some(Value::String(s)) => Ok(s.clone()),
+            Some(Value::String(s)) => Ok(s.to_string()),
             Some(v) => Err(format!(
                 "invalid type: {}, expected a string (field `{k}`)",
                 v.kind()
             )),
         }
     }
-    pub fn opt_list(&self, k: &str) -> Result<Option<&'a Vec<Value>>, String> {
+    pub fn opt_list(&self, k: &str) -> Result<Option<&'a Vec<Value<'j>>>, String> {
         match self.0.get(k) {
             None => Ok(None),
             Some(Value::Array(a)) => Ok(Some(a)),
@@ -475,7 +484,7 @@ impl<'a> Fields<'a> {
                             b.kind()
                         )
                     })?;
-                    out.insert(a.clone(), s.to_string());
+                    out.insert(a.to_string(), s.to_string());
                 }
                 Ok(out)
             }
@@ -485,19 +494,19 @@ impl<'a> Fields<'a> {
             )),
         }
     }
-    pub fn req_value(&self, k: &str) -> Result<&'a Value, String> {
+    pub fn req_value(&self, k: &str) -> Result<&'a Value<'j>, String> {
         self.0.get(k).ok_or_else(|| format!("missing field `{k}`"))
     }
 }
 
-impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a String, &'a Value);
+impl<'a, 'j> IntoIterator for &'a Map<'j> {
+    type Item = (&'a str, &'a Value<'j>);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, Value)>,
-        fn(&'a (String, Value)) -> (&'a String, &'a Value),
+        std::slice::Iter<'a, (Cow<'j, str>, Value<'j>)>,
+        fn(&'a (Cow<'j, str>, Value<'j>)) -> (&'a str, &'a Value<'j>),
     >;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 }
 

@@ -67,12 +67,9 @@ impl Catalog {
         let obj = value
             .as_object()
             .ok_or_else(|| Error::field(None, "(top level)", "must be an object"))?;
-        let unknown: Vec<&String> = obj
+        let unknown: Vec<&str> = obj
             .keys()
-            .filter(|k| {
-                !["$schema", "format", "version", "currency", "models", "note"]
-                    .contains(&k.as_str())
-            })
+            .filter(|k| !["$schema", "format", "version", "currency", "models", "note"].contains(k))
             .collect();
         for key in unknown.iter().take(MAX_PROBLEMS) {
             errors.push(Error::field(None, key, "unknown field"));
@@ -191,21 +188,21 @@ impl Catalog {
 // ---------------------------------------------------------------------------------------------
 // Parsing one model. Raw serde structs first (shape), then checks that name the field (sense).
 
-struct RawModel {
+struct RawModel<'a> {
     id: String,
     name: String,
     provider: String,
     kind: String,
     options: Vec<RawOption>,
-    billing: RawBilling,
+    billing: RawBilling<'a>,
     source: String,
     verified: String,
     summary: Option<String>,
     note: Option<String>,
-    size: Option<Value>,
+    size: Option<&'a Value<'a>>,
     retired: Option<String>,
     replacement: Option<String>,
-    history: Option<Vec<Value>>,
+    history: Option<&'a Vec<Value<'a>>>,
 }
 
 struct RawOption {
@@ -218,20 +215,20 @@ struct RawOption {
     unit: Option<String>,
 }
 
-struct RawBilling {
-    lines: Option<Vec<RawLine>>,
+struct RawBilling<'a> {
+    lines: Option<Vec<RawLine<'a>>>,
     multipliers: Vec<RawMultiplier>,
     unknown: Option<String>,
     total_round_up_to: Option<String>,
 }
 
-struct RawLine {
+struct RawLine<'a> {
     label: String,
-    quantity: Value,
+    quantity: &'a Value<'a>,
     round_up_to: Option<String>,
     min: Option<String>,
     included: Option<String>,
-    price: Value,
+    price: &'a Value<'a>,
     per: Option<String>,
     when: BTreeMap<String, String>,
 }
@@ -242,8 +239,8 @@ struct RawMultiplier {
     factor: String,
 }
 
-impl RawModel {
-    fn from_value(v: &Value) -> Result<RawModel, String> {
+impl<'a> RawModel<'a> {
+    fn from_value(v: &'a Value<'a>) -> Result<RawModel<'a>, String> {
         let f = Fields::new(
             v,
             &[
@@ -278,10 +275,10 @@ impl RawModel {
             verified: f.req_str("verified")?,
             summary: f.opt_str("summary")?,
             note: f.opt_str("note")?,
-            size: f.0.get("size").cloned(),
+            size: f.0.get("size"),
             retired: f.opt_str("retired")?,
             replacement: f.opt_str("replacement")?,
-            history: f.opt_list("history")?.cloned(),
+            history: f.opt_list("history")?,
         })
     }
 }
@@ -304,8 +301,8 @@ impl RawOption {
     }
 }
 
-impl RawBilling {
-    fn from_value(v: &Value) -> Result<RawBilling, String> {
+impl<'a> RawBilling<'a> {
+    fn from_value(v: &'a Value<'a>) -> Result<RawBilling<'a>, String> {
         let f = Fields::new(v, &["lines", "multipliers", "unknown", "total_round_up_to"])?;
         let lines = match f.opt_list("lines")? {
             None => None,
@@ -324,8 +321,8 @@ impl RawBilling {
     }
 }
 
-impl RawLine {
-    fn from_value(v: &Value) -> Result<RawLine, String> {
+impl<'a> RawLine<'a> {
+    fn from_value(v: &'a Value<'a>) -> Result<RawLine<'a>, String> {
         let f = Fields::new(
             v,
             &[
@@ -341,11 +338,11 @@ impl RawLine {
         )?;
         Ok(RawLine {
             label: f.req_str("label")?,
-            quantity: f.req_value("quantity")?.clone(),
+            quantity: f.req_value("quantity")?,
             round_up_to: f.opt_str("round_up_to")?,
             min: f.opt_str("min")?,
             included: f.opt_str("included")?,
-            price: f.req_value("price")?.clone(),
+            price: f.req_value("price")?,
             per: f.opt_str("per")?,
             when: f.str_map("when", false)?,
         })
@@ -418,7 +415,7 @@ fn parse_model(raw: &Value, index: usize) -> Result<Model, Vec<Error>> {
         (None, None) => None,
     };
     let mut history = Vec::new();
-    for (i, h) in r.history.iter().flatten().enumerate() {
+    for (i, h) in r.history.into_iter().flatten().enumerate() {
         match parse_change(h) {
             Ok(c) => history.push(c),
             Err(m) => errors.push((format!("history[{i}]"), m)),
@@ -749,8 +746,8 @@ fn parse_line(l: &RawLine, options: &[OptionSpec]) -> Result<LineRule, FieldErro
         errors.push(("when".into(), m));
         BTreeMap::new()
     });
-    let quantity = parse_quantity(&l.quantity, options).map_err(|m| ("quantity".to_string(), m));
-    let price = parse_price(&l.price, options).map_err(|m| ("price".to_string(), m));
+    let quantity = parse_quantity(l.quantity, options).map_err(|m| ("quantity".to_string(), m));
+    let price = parse_price(l.price, options).map_err(|m| ("price".to_string(), m));
     match (quantity, price) {
         (Ok(quantity), Ok(price)) if errors.is_empty() => Ok(LineRule {
             label: l.label.clone(),
@@ -797,7 +794,7 @@ fn opt_decimal(
 }
 
 fn only_keys(obj: &JsonMap, allowed: &[&str]) -> Result<(), String> {
-    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+    match obj.keys().find(|k| !allowed.contains(k)) {
         Some(k) => Err(format!(
             "unknown field `{k}` (allowed: {})",
             allowed.join(", ")
@@ -893,7 +890,7 @@ fn parse_quantity(v: &Value, options: &[OptionSpec]) -> Result<Quantity, String>
             factors.push(match f {
                 Value::String(name) => {
                     option_exists(name, options, true)?;
-                    Factor::Option(name.clone())
+                    Factor::Option(name.to_string())
                 }
                 Value::Object(o) if o.contains_key("constant") => {
                     only_keys(o, &["constant"])?;
@@ -945,7 +942,7 @@ fn parse_table(
     options: &[OptionSpec],
 ) -> Result<Table, String> {
     let keys: Vec<String> = match keys {
-        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::String(s)) => vec![s.to_string()],
         Some(Value::Array(a)) if !a.is_empty() => each(a, |x| {
             x.as_str()
                 .map(str::to_string)
@@ -1006,7 +1003,7 @@ fn parse_table(
                 text::quoted(combo)
             ));
         }
-        written.insert(key.clone(), combo.clone());
+        written.insert(key.clone(), combo.to_string());
         out.insert(key, d);
     }
     Ok(Table { keys, values: out })
