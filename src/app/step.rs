@@ -8,24 +8,17 @@ use crate::form::{picker_html, Control, Listing, Ranking, StepForm, StepView, SI
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What one step shows, memoized per step card: a keystroke in one step does not touch the
-/// others, and the fields of a step read it without cloning the whole evaluation.
-#[derive(Clone, Copy)]
-struct StepMemo(Memo<Option<StepView>>);
-
-/// The current view of the step whose card is being built.
-fn step_memo() -> Memo<Option<StepView>> {
-    expect_context::<StepMemo>().0
-}
-
-/// The step's place among the steps and its fields as typed, each a memo made once per card.
+/// One step card's memos, provided once per card: what the step shows, its place among the
+/// steps and its fields as typed.
 ///
 /// # Design
-/// Fields read these rather than the form: a keystroke re-runs the closures of the step it was
-/// typed in, not every field of every step (each one a subscriber of the whole form, which
-/// Leptos notifies one by one), and a field's test id follows the step's place alone.
+/// Fields read these rather than the form or the whole evaluation: a keystroke re-runs the
+/// closures of the step it was typed in, not every field of every step (each one a subscriber
+/// of the whole form, which Leptos notifies one by one), and a field's test id follows the
+/// step's place alone.
 #[derive(Clone, Copy)]
 struct StepFields {
+    view: Memo<Option<StepView>>,
     place: Memo<Option<usize>>,
     fields: Memo<Option<StepForm>>,
 }
@@ -33,6 +26,10 @@ struct StepFields {
 impl StepFields {
     fn new(ctx: Ctx, id: u64) -> StepFields {
         StepFields {
+            view: Memo::new(move |_| {
+                ctx.eval
+                    .with(|e| e.steps.iter().find(|s| s.id == id).cloned())
+            }),
             place: Memo::new(move |_| ctx.form.with(|f| f.steps().iter().position(|s| s.id == id))),
             fields: Memo::new(move |_| {
                 ctx.form
@@ -42,7 +39,7 @@ impl StepFields {
     }
 }
 
-/// The fields of the step whose card is being built.
+/// The memos of the step whose card is being built.
 fn step_fields() -> StepFields {
     expect_context::<StepFields>()
 }
@@ -91,7 +88,7 @@ fn FieldError(
     /// The field's unprefixed key.
     key: &'static str,
 ) -> impl IntoView {
-    let step = step_memo();
+    let step = step_fields().view;
     let msg = move || error_of(step, key);
     view! { <p class="gc-err" id=dom_id(id, &format!("{key}-err")) hidden=move || msg().is_none()>{msg}</p> }
 }
@@ -114,7 +111,7 @@ fn TextField(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let fields = step_fields();
-    let step = step_memo();
+    let step = fields.view;
     let testid = move || testid_of(fields, key);
     view! {
         <label class="gc-field">
@@ -147,7 +144,7 @@ fn ModelPicker(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let fields = step_fields();
-    let step = step_memo();
+    let step = fields.view;
     let search = RwSignal::new(String::new());
     // Only a new model re-renders the list, not every keystroke elsewhere in the form.
     let current = Memo::new(move |_| field(fields, key));
@@ -229,7 +226,7 @@ fn Options(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let fields = step_fields();
-    let step = step_memo();
+    let step = fields.view;
     // Recomputed on every change, but the fields are rendered again only when the model's
     // option names change (a new model), so a field being typed in is never replaced.
     let names = Memo::new(move |_| {
@@ -306,7 +303,7 @@ fn OptionField(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let fields = step_fields();
-    let step = step_memo();
+    let step = fields.view;
     let n = name.clone();
     let opt = move || {
         step.with(|v| {
@@ -368,13 +365,9 @@ pub fn StepCard(
     id: u64,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let step = Memo::new(move |_| {
-        ctx.eval
-            .with(|e| e.steps.iter().find(|s| s.id == id).cloned())
-    });
-    provide_context(StepMemo(step));
     let fields = StepFields::new(ctx, id);
     provide_context(fields);
+    let step = fields.view;
     let number = move || index_of(fields).map(|i| i + 1).unwrap_or(0);
     let count = move || ctx.form.with(|f| f.steps().len());
     // Each part of the card is rebuilt only when its own part of the step's view changes: the

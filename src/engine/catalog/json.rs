@@ -65,10 +65,6 @@ impl<'a> Map<'a> {
     pub fn into_pairs(self) -> Vec<(Cow<'a, str>, Value<'a>)> {
         self.0
     }
-    /// An object of these pairs (the caller has checked that no key is given twice).
-    pub fn from_pairs(pairs: Vec<(Cow<'a, str>, Value<'a>)>) -> Map<'a> {
-        Map(pairs)
-    }
 }
 
 impl<'a> Value<'a> {
@@ -320,7 +316,7 @@ impl<'a> P<'a> {
     }
     fn string(&mut self) -> Result<Cow<'a, str>, String> {
         self.i += 1;
-        // The common case, a string without escapes: one copy of the text between the quotes
+        // The common case, a string without escapes: the text between the quotes, borrowed
         // (ASCII quotes are char boundaries of the &str).
         let start = self.i;
         let plain = self.b[start..]
