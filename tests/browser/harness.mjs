@@ -34,3 +34,6 @@ export async function open(browser, url, options = {}) {
 }
 
 export const text = (page, id) => page.locator(`[data-testid="${id}"]`).first().textContent();
+
+/** Waits for the task after an edit, where the page writes the address bar (`replaceState`). */
+export const urlWritten = (page) => page.evaluate(() => new Promise((r) => setTimeout(r, 0)));

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, serve, open, text, DIST } from './harness.mjs';
+import { launch, serve, open, text, urlWritten, DIST } from './harness.mjs';
 
 let browser, site, host;
 
@@ -214,6 +214,7 @@ test('16: a step prefix that cannot be is an error, as in the CLI, and can be re
   await page.getByTestId('remove-key').first().click();
   await page.getByTestId('remove-key').first().click();
   await page.waitForFunction(() => !document.querySelector('[data-testid="error"]'));
+  await urlWritten(page);
   assert.doesNotMatch(page.url(), /s1\.|s21\./);
   await page.close();
 });
